@@ -1,0 +1,637 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * ioasid: user-space management of I/O address spaces for assigned devices.
+ *
+ * Two kinds of file descriptors carry this interface:
+ *
+ *  - /dev/ioasid: one context per open.  A context owns I/O address spaces
+ *    (IOAS), PASIDs and the devices bound to it.  Everything it owns goes
+ *    away, pages unpinned and accounting returned, when its last reference
+ *    drops (the fd is closed and no device is still bound to it).
+ *
+ *  - a device fd: /dev/ioasid-pci/<segment:bus:dev.fn> for a PCI device bound
+ *    to the ioasid-pci stub driver, or the fd returned by
+ *    IOASID_TEST_MOCK_DEVICE_CREATE for a mock device.  The device fd binds the
+ *    device to a context, attaches it to an IOAS and, for PCI devices, gives
+ *    access to its regions.
+ *
+ * Conventions (shared with iommufd):
+ *  - every ioctl struct begins with __u32 size and (mostly) __u32 flags; the
+ *    kernel accepts a larger struct whose extra bytes are zero (-E2BIG
+ *    otherwise) and a smaller struct down to the first published size
+ *    (-EINVAL below that);
+ *  - unknown flags give -EOPNOTSUPP; non-zero reserved fields give -EOPNOTSUPP;
+ *  - objects of a context are named by 32-bit ids; IOASID_DESTROY destroys any;
+ *  - pointers are __aligned_u64;
+ *  - on error nothing is left behind: no mapping, pin, charge or object.
+ *
+ * Errnos common to every ioctl: -EFAULT (bad pointer to the ioctl struct),
+ * -E2BIG/-EINVAL (size), -EOPNOTSUPP (flags/reserved), -ENOTTY (unknown ioctl).
+ */
+#ifndef _UAPI_LINUX_IOASID_H
+#define _UAPI_LINUX_IOASID_H
+
+#include <linux/types.h>
+#include <linux/ioctl.h>
+
+#define IOASID_TYPE	'I'
+#define IOASID_CMD_BASE	0xa0
+
+/* PASIDs come from one system-wide space [IOASID_PASID_MIN, IOASID_PASID_MAX]. */
+#define IOASID_PASID_MIN	1
+#define IOASID_PASID_MAX	((1U << 20) - 1)
+
+enum {
+	IOASID_CMD_DESTROY = IOASID_CMD_BASE,
+	IOASID_CMD_IOAS_ALLOC,
+	IOASID_CMD_IOAS_IOVA_RANGES,
+	IOASID_CMD_IOAS_MAP,
+	IOASID_CMD_IOAS_UNMAP,
+	IOASID_CMD_PASID_ALLOC,
+	IOASID_CMD_PASID_FREE,
+	IOASID_CMD_DEVICE_BIND,
+	IOASID_CMD_DEVICE_UNBIND,
+	IOASID_CMD_DEVICE_ATTACH,
+	IOASID_CMD_DEVICE_DETACH,
+	IOASID_CMD_DEVICE_GET_INFO,
+	IOASID_CMD_DEVICE_GET_REGION_INFO,
+	IOASID_CMD_TEST,
+};
+
+/**
+ * struct ioasid_destroy - ioctl(IOASID_DESTROY)
+ * @size: sizeof(struct ioasid_destroy)
+ * @id: object to destroy
+ *
+ * Destroys an object of the context.  Only IOAS objects are destroyed this
+ * way; devices leave a context through IOASID_DEVICE_UNBIND on their own fd.
+ *
+ * Errors: -ENOENT no object with @id; -EBUSY the object is in use (a device
+ * is attached to the IOAS, or a nested IOAS names it as parent).
+ */
+struct ioasid_destroy {
+	__u32 size;
+	__u32 id;
+};
+#define IOASID_DESTROY _IO(IOASID_TYPE, IOASID_CMD_DESTROY)
+
+/**
+ * enum ioasid_ioas_alloc_flags - flags for &struct ioasid_ioas_alloc
+ * @IOASID_IOAS_ALLOC_NESTED: allocate a nested IOAS whose mappings translate
+ *	into the IOVA space of @parent_id (software nesting)
+ */
+enum ioasid_ioas_alloc_flags {
+	IOASID_IOAS_ALLOC_NESTED = 1 << 0,
+};
+
+/**
+ * struct ioasid_ioas_alloc - ioctl(IOASID_IOAS_ALLOC)
+ * @size: sizeof(struct ioasid_ioas_alloc)
+ * @flags: &enum ioasid_ioas_alloc_flags
+ * @parent_id: with IOASID_IOAS_ALLOC_NESTED, the IOAS the new one nests in;
+ *	must be zero otherwise
+ * @out_ioas_id: id of the new IOAS
+ *
+ * A paging IOAS maps IOVAs to user memory.  A nested IOAS maps its IOVAs to
+ * IOVAs of its parent: a device attached to the nested IOAS sees the
+ * composition child IOVA -> parent IOVA -> page, which the kernel keeps
+ * current when either side changes.  Only one level of nesting exists: the
+ * parent must be a paging IOAS.
+ *
+ * Errors: -ENOENT @parent_id is not an IOAS; -EINVAL @parent_id is itself
+ * nested, or non-zero without IOASID_IOAS_ALLOC_NESTED; -ENOMEM.
+ */
+struct ioasid_ioas_alloc {
+	__u32 size;
+	__u32 flags;
+	__u32 parent_id;
+	__u32 out_ioas_id;
+};
+#define IOASID_IOAS_ALLOC _IO(IOASID_TYPE, IOASID_CMD_IOAS_ALLOC)
+
+/**
+ * struct ioasid_iova_range - an inclusive IOVA range
+ * @start: first IOVA
+ * @last: last IOVA (inclusive)
+ */
+struct ioasid_iova_range {
+	__aligned_u64 start;
+	__aligned_u64 last;
+};
+
+/**
+ * struct ioasid_ioas_iova_ranges - ioctl(IOASID_IOAS_IOVA_RANGES)
+ * @size: sizeof(struct ioasid_ioas_iova_ranges)
+ * @ioas_id: IOAS to query
+ * @num_iovas: in: number of entries @allowed_iovas has room for; out: number
+ *	of allowed ranges
+ * @__reserved: must be zero
+ * @allowed_iovas: pointer to an array of &struct ioasid_iova_range
+ * @out_iova_alignment: minimum alignment of IOVA, user VA and length
+ *
+ * Reports the IOVA ranges a mapping may use: the intersection of the
+ * apertures of every domain the IOAS feeds, minus the reserved regions
+ * (MSI window and the like) of every attached device.  The set only shrinks
+ * as devices attach, and grows back as they detach.
+ *
+ * Errors: -ENOENT not an IOAS; -EMSGSIZE @num_iovas is too small (the struct
+ * is still written back with the needed @num_iovas).
+ */
+struct ioasid_ioas_iova_ranges {
+	__u32 size;
+	__u32 ioas_id;
+	__u32 num_iovas;
+	__u32 __reserved;
+	__aligned_u64 allowed_iovas;
+	__aligned_u64 out_iova_alignment;
+};
+#define IOASID_IOAS_IOVA_RANGES _IO(IOASID_TYPE, IOASID_CMD_IOAS_IOVA_RANGES)
+
+/**
+ * enum ioasid_ioas_map_flags - flags for &struct ioasid_ioas_map
+ * @IOASID_IOAS_MAP_FIXED_IOVA: map at @iova; otherwise the kernel picks an
+ *	IOVA and returns it in @iova
+ * @IOASID_IOAS_MAP_READABLE: devices may read the memory
+ * @IOASID_IOAS_MAP_WRITEABLE: devices may write the memory
+ */
+enum ioasid_ioas_map_flags {
+	IOASID_IOAS_MAP_FIXED_IOVA = 1 << 0,
+	IOASID_IOAS_MAP_READABLE = 1 << 1,
+	IOASID_IOAS_MAP_WRITEABLE = 1 << 2,
+};
+
+/**
+ * struct ioasid_ioas_map - ioctl(IOASID_IOAS_MAP)
+ * @size: sizeof(struct ioasid_ioas_map)
+ * @flags: &enum ioasid_ioas_map_flags; at least one of READABLE/WRITEABLE
+ * @ioas_id: IOAS to map into
+ * @__reserved: must be zero
+ * @user_va: paging IOAS: start of the user memory to map
+ * @parent_iova: nested IOAS: start of the parent IOVA range to map
+ * @length: bytes to map
+ * @iova: in with IOASID_IOAS_MAP_FIXED_IOVA, out otherwise
+ *
+ * Paging IOAS: pins the user pages (long-term), charges them to the
+ * caller's RLIMIT_MEMLOCK (locked_vm, unless CAP_IPC_LOCK) and programs every
+ * domain the IOAS feeds.  Physically contiguous runs become large IOMMU
+ * pages where the domain supports them.
+ *
+ * Nested IOAS: the parent range must be mapped in full, with at least the
+ * requested permissions.  Nothing is pinned or charged: the parent's pins
+ * back the mapping.
+ *
+ * @iova, @user_va/@parent_iova and @length must be multiples of the
+ * alignment IOASID_IOAS_IOVA_RANGES reports (the CPU page size).
+ *
+ * Errors: -EINVAL zero length, misalignment, or no permission flag;
+ * -EOVERFLOW an address range wraps; -ENOENT not an IOAS, or (nested) part
+ * of the parent range is unmapped; -EEXIST the fixed range overlaps a
+ * mapping; -EADDRINUSE the fixed range leaves the allowed IOVA ranges;
+ * -ENOSPC no free IOVA range of that length; -EACCES (nested) the parent
+ * mapping lacks a requested permission; -EFAULT the user range is not
+ * mapped memory or is read-only and WRITEABLE was asked; -ENOMEM out of
+ * memory or over RLIMIT_MEMLOCK; -EPERM/-EDQUOT refused by the policy's
+ * dma_map hook.
+ */
+struct ioasid_ioas_map {
+	__u32 size;
+	__u32 flags;
+	__u32 ioas_id;
+	__u32 __reserved;
+	union {
+		__aligned_u64 user_va;
+		__aligned_u64 parent_iova;
+	};
+	__aligned_u64 length;
+	__aligned_u64 iova;
+};
+#define IOASID_IOAS_MAP _IO(IOASID_TYPE, IOASID_CMD_IOAS_MAP)
+
+/**
+ * enum ioasid_ioas_unmap_flags - flags for &struct ioasid_ioas_unmap
+ * @IOASID_IOAS_UNMAP_ALL: unmap everything; @iova and @length must be zero
+ */
+enum ioasid_ioas_unmap_flags {
+	IOASID_IOAS_UNMAP_ALL = 1 << 0,
+};
+
+/**
+ * struct ioasid_ioas_unmap - ioctl(IOASID_IOAS_UNMAP)
+ * @size: sizeof(struct ioasid_ioas_unmap)
+ * @flags: &enum ioasid_ioas_unmap_flags
+ * @ioas_id: IOAS to unmap from
+ * @__reserved: must be zero
+ * @iova: start of the range
+ * @length: in: bytes of the range; out: bytes that were mapped and are not
+ *	any more
+ *
+ * Removes every mapping inside [@iova, @iova + @length).  A mapping that
+ * straddles an end of the range is split: the part outside stays mapped.
+ * Holes inside the range are fine.  Pages are unpinned and uncharged only
+ * after every domain has stopped translating to them.  Unmapping a parent
+ * range leaves nested mappings built on it in place but untranslated
+ * (devices fault there) until the parent maps the range again.
+ *
+ * Errors: -EINVAL misalignment or zero length (without UNMAP_ALL);
+ * -EOVERFLOW the range wraps; -ENOENT not an IOAS, or nothing was mapped
+ * in the range.
+ */
+struct ioasid_ioas_unmap {
+	__u32 size;
+	__u32 flags;
+	__u32 ioas_id;
+	__u32 __reserved;
+	__aligned_u64 iova;
+	__aligned_u64 length;
+};
+#define IOASID_IOAS_UNMAP _IO(IOASID_TYPE, IOASID_CMD_IOAS_UNMAP)
+
+/**
+ * struct ioasid_pasid_alloc - ioctl(IOASID_PASID_ALLOC)
+ * @size: sizeof(struct ioasid_pasid_alloc)
+ * @flags: must be zero
+ * @min: lowest acceptable PASID (0 means IOASID_PASID_MIN)
+ * @max: highest acceptable PASID (0 means IOASID_PASID_MAX)
+ * @out_pasid: the PASID, owned by this context until freed or closed
+ *
+ * Allocates from the system-wide PASID space.  A loaded policy's
+ * pasid_alloc hook may pick the PASID (the kernel checks it is inside
+ * [@min, @max] and free) or refuse.
+ *
+ * Errors: -EINVAL @min > @max or outside the PASID space; -ENOSPC no free
+ * PASID in the range; -EPERM refused by the policy; -EDQUOT over the
+ * policy's quota for the caller.
+ */
+struct ioasid_pasid_alloc {
+	__u32 size;
+	__u32 flags;
+	__u32 min;
+	__u32 max;
+	__u32 out_pasid;
+	__u32 __reserved;
+};
+#define IOASID_PASID_ALLOC _IO(IOASID_TYPE, IOASID_CMD_PASID_ALLOC)
+
+/**
+ * struct ioasid_pasid_free - ioctl(IOASID_PASID_FREE)
+ * @size: sizeof(struct ioasid_pasid_free)
+ * @pasid: PASID to free
+ *
+ * Errors: -ENOENT this context does not own @pasid (never allocated, or
+ * already freed); -EBUSY a device is attached with @pasid.
+ */
+struct ioasid_pasid_free {
+	__u32 size;
+	__u32 pasid;
+};
+#define IOASID_PASID_FREE _IO(IOASID_TYPE, IOASID_CMD_PASID_FREE)
+
+/*
+ * Device fd ioctls.
+ */
+
+/**
+ * struct ioasid_device_bind - ioctl(device fd, IOASID_DEVICE_BIND)
+ * @size: sizeof(struct ioasid_device_bind)
+ * @flags: must be zero
+ * @ioasid_fd: an open /dev/ioasid
+ * @out_dev_id: id of the device in that context
+ *
+ * Binds the device to the context and takes DMA ownership of its IOMMU
+ * group for the context: from now on no kernel DMA driver can claim any
+ * member of the group, and until attached the device can reach nothing.
+ * The group must be viable: every member either driver-less, bound to
+ * ioasid, or bound to a driver that manages its own DMA; a loaded policy's
+ * group_viable hook may tighten that verdict.  The reason of a refusal is
+ * logged and shown by ioasidctl group show.
+ *
+ * Errors: -EBADF @ioasid_fd is not /dev/ioasid; -EALREADY already bound;
+ * -EBUSY the group is not viable or another context owns it; -EPERM
+ * refused by the policy; -ENODEV the device is gone.
+ */
+struct ioasid_device_bind {
+	__u32 size;
+	__u32 flags;
+	__s32 ioasid_fd;
+	__u32 out_dev_id;
+};
+#define IOASID_DEVICE_BIND _IO(IOASID_TYPE, IOASID_CMD_DEVICE_BIND)
+
+/**
+ * struct ioasid_device_unbind - ioctl(device fd, IOASID_DEVICE_UNBIND)
+ * @size: sizeof(struct ioasid_device_unbind)
+ * @flags: must be zero
+ *
+ * Detaches every attachment, revokes region mappings, stops the device's
+ * DMA (bus master off) and gives the group's DMA ownership back once no
+ * member is bound.  Closing the device fd does the same.
+ *
+ * Errors: -EINVAL not bound; -ENODEV the device is gone.
+ */
+struct ioasid_device_unbind {
+	__u32 size;
+	__u32 flags;
+};
+#define IOASID_DEVICE_UNBIND _IO(IOASID_TYPE, IOASID_CMD_DEVICE_UNBIND)
+
+/**
+ * enum ioasid_device_attach_flags - flags for attach and detach
+ * @IOASID_DEVICE_ATTACH_PASID: the attachment is for @pasid instead of the
+ *	device's requests without PASID
+ */
+enum ioasid_device_attach_flags {
+	IOASID_DEVICE_ATTACH_PASID = 1 << 0,
+};
+
+/**
+ * struct ioasid_device_attach - ioctl(device fd, IOASID_DEVICE_ATTACH)
+ * @size: sizeof(struct ioasid_device_attach)
+ * @flags: &enum ioasid_device_attach_flags
+ * @ioas_id: IOAS of the bound context to attach to
+ * @pasid: with IOASID_DEVICE_ATTACH_PASID, a PASID the context owns
+ *
+ * Without PASID the whole IOMMU group is attached (that is the hardware's
+ * granularity): every bound member of a group must use the same IOAS.  The
+ * IOAS's allowed IOVA ranges shrink by the device's reserved regions;
+ * existing mappings must not overlap them.
+ *
+ * Errors: -EINVAL not bound; -ENOENT no such IOAS; -EBUSY already attached
+ * (for that PASID), or the group is attached to another IOAS;
+ * -EOPNOTSUPP PASID asked of a device without PASID support; -EACCES the
+ * context does not own @pasid; -EADDRINUSE a mapping overlaps the device's
+ * reserved regions or lies outside its aperture; -EPERM refused by the
+ * policy; -ENODEV the device is gone.
+ */
+struct ioasid_device_attach {
+	__u32 size;
+	__u32 flags;
+	__u32 ioas_id;
+	__u32 pasid;
+};
+#define IOASID_DEVICE_ATTACH _IO(IOASID_TYPE, IOASID_CMD_DEVICE_ATTACH)
+
+/**
+ * struct ioasid_device_detach - ioctl(device fd, IOASID_DEVICE_DETACH)
+ * @size: sizeof(struct ioasid_device_detach)
+ * @flags: &enum ioasid_device_attach_flags
+ * @pasid: with IOASID_DEVICE_ATTACH_PASID, the PASID to detach
+ *
+ * After return the device (or PASID) reaches no memory and BAR access is
+ * revoked until the next attach.
+ *
+ * Errors: -EINVAL not bound; -ENOENT not attached (for that PASID).
+ */
+struct ioasid_device_detach {
+	__u32 size;
+	__u32 flags;
+	__u32 pasid;
+	__u32 __reserved;
+};
+#define IOASID_DEVICE_DETACH _IO(IOASID_TYPE, IOASID_CMD_DEVICE_DETACH)
+
+/**
+ * enum ioasid_device_info_flags - what a device is
+ * @IOASID_DEVICE_INFO_PCI: a PCI device behind the ioasid-pci stub driver
+ * @IOASID_DEVICE_INFO_MOCK: a mock device of the test interface
+ * @IOASID_DEVICE_INFO_PASID: the device can issue PASID-tagged DMA
+ * @IOASID_DEVICE_INFO_BOUND: the device is bound to a context
+ * @IOASID_DEVICE_INFO_ATTACHED: requests without PASID are attached
+ */
+enum ioasid_device_info_flags {
+	IOASID_DEVICE_INFO_PCI = 1 << 0,
+	IOASID_DEVICE_INFO_MOCK = 1 << 1,
+	IOASID_DEVICE_INFO_PASID = 1 << 2,
+	IOASID_DEVICE_INFO_BOUND = 1 << 3,
+	IOASID_DEVICE_INFO_ATTACHED = 1 << 4,
+};
+
+/**
+ * struct ioasid_device_info - ioctl(device fd, IOASID_DEVICE_GET_INFO)
+ * @size: sizeof(struct ioasid_device_info)
+ * @flags: must be zero
+ * @out_flags: &enum ioasid_device_info_flags
+ * @out_num_regions: number of region indexes (see &struct ioasid_region_info)
+ * @out_dev_id: id in the bound context (0 if not bound)
+ * @out_group_id: IOMMU group id (mock groups count down from 0xffffffff)
+ * @out_segment: PCI segment (domain)
+ * @out_bus: PCI bus number
+ * @out_devfn: PCI device and function
+ * @out_vendor: PCI vendor id
+ * @out_device: PCI device id
+ * @out_class: PCI class code (24 bits)
+ * @out_ioas_id: IOAS of the attachment without PASID (0 if none)
+ */
+struct ioasid_device_info {
+	__u32 size;
+	__u32 flags;
+	__u32 out_flags;
+	__u32 out_num_regions;
+	__u32 out_dev_id;
+	__u32 out_group_id;
+	__u16 out_segment;
+	__u8 out_bus;
+	__u8 out_devfn;
+	__u16 out_vendor;
+	__u16 out_device;
+	__u32 out_class;
+	__u32 out_ioas_id;
+};
+#define IOASID_DEVICE_GET_INFO _IO(IOASID_TYPE, IOASID_CMD_DEVICE_GET_INFO)
+
+/* Region indexes of a PCI device fd. */
+enum ioasid_pci_region {
+	IOASID_PCI_BAR0_REGION,
+	IOASID_PCI_BAR1_REGION,
+	IOASID_PCI_BAR2_REGION,
+	IOASID_PCI_BAR3_REGION,
+	IOASID_PCI_BAR4_REGION,
+	IOASID_PCI_BAR5_REGION,
+	IOASID_PCI_CONFIG_REGION,
+	IOASID_PCI_NUM_REGIONS,
+};
+
+/**
+ * enum ioasid_region_flags - what a region allows
+ * @IOASID_REGION_READ: pread() works
+ * @IOASID_REGION_WRITE: pwrite() works
+ * @IOASID_REGION_MMAP: mmap() works
+ */
+enum ioasid_region_flags {
+	IOASID_REGION_READ = 1 << 0,
+	IOASID_REGION_WRITE = 1 << 1,
+	IOASID_REGION_MMAP = 1 << 2,
+};
+
+/**
+ * struct ioasid_region_info - ioctl(device fd, IOASID_DEVICE_GET_REGION_INFO)
+ * @size: sizeof(struct ioasid_region_info)
+ * @index: &enum ioasid_pci_region
+ * @out_flags: &enum ioasid_region_flags (0 for an absent BAR)
+ * @__reserved: must be zero
+ * @out_size: bytes in the region
+ * @out_offset: file offset of the region for pread/pwrite/mmap
+ *
+ * BAR regions are refused (-EACCES from read, write and mmap, SIGBUS on
+ * existing mappings) until the device is bound and attached: the device
+ * fd is "parked" until the device is isolated.  The config region is
+ * readable once bound; writes to the standard header other than the
+ * command register are refused with -EPERM.
+ *
+ * Errors: -EINVAL unknown @index; -ENOTTY not a PCI device.
+ */
+struct ioasid_region_info {
+	__u32 size;
+	__u32 index;
+	__u32 out_flags;
+	__u32 __reserved;
+	__aligned_u64 out_size;
+	__aligned_u64 out_offset;
+};
+#define IOASID_DEVICE_GET_REGION_INFO _IO(IOASID_TYPE, IOASID_CMD_DEVICE_GET_REGION_INFO)
+
+/* Region @index lives at file offset index << IOASID_REGION_OFFSET_SHIFT. */
+#define IOASID_REGION_OFFSET_SHIFT	40
+#define IOASID_REGION_OFFSET(index)	((__u64)(index) << IOASID_REGION_OFFSET_SHIFT)
+
+/*
+ * Test interface: only present when ioasid.ko is loaded with
+ * enable_test_interface=1 (ioctl gives -ENOTTY otherwise), and only for
+ * CAP_SYS_ADMIN (-EPERM otherwise).  Not for production.
+ */
+
+enum ioasid_test_op {
+	IOASID_TEST_MOCK_DEVICE_CREATE = 1,
+	IOASID_TEST_MOCK_DMA,
+	IOASID_TEST_MOCK_SET_DRIVER,
+	IOASID_TEST_STATS,
+};
+
+/**
+ * enum ioasid_mock_flags - flags for IOASID_TEST_MOCK_DEVICE_CREATE
+ * @IOASID_MOCK_PASID: the device supports PASID
+ * @IOASID_MOCK_NEW_GROUP: put the device in a new mock group (@group_id is
+ *	ignored); otherwise it joins mock group @group_id
+ */
+enum ioasid_mock_flags {
+	IOASID_MOCK_PASID = 1 << 0,
+	IOASID_MOCK_NEW_GROUP = 1 << 1,
+};
+
+/**
+ * struct ioasid_test_mock_create - create a mock device
+ * @flags: &enum ioasid_mock_flags
+ * @group_id: mock group to join
+ * @resv_start: start of a reserved IOVA region of the device (with
+ *	@resv_length != 0)
+ * @resv_length: bytes of that region; 0 for none
+ * @out_fd: the device fd (O_CLOEXEC); the device lives until it is closed
+ * @out_group_id: the mock group
+ *
+ * Mock devices use a software page table as their domain (4 KiB, 2 MiB and
+ * 1 GiB leaves, 48-bit aperture).
+ */
+struct ioasid_test_mock_create {
+	__u32 flags;
+	__u32 group_id;
+	__aligned_u64 resv_start;
+	__aligned_u64 resv_length;
+	__s32 out_fd;
+	__u32 out_group_id;
+};
+
+/* Directions of a mock DMA. */
+enum ioasid_mock_dma_dir {
+	IOASID_MOCK_DMA_READ = 1,	/* device reads memory into the buffer */
+	IOASID_MOCK_DMA_WRITE = 2,	/* device writes the buffer to memory */
+};
+
+/* Why a mock DMA stopped early. */
+enum ioasid_mock_fault {
+	IOASID_MOCK_FAULT_NONE,
+	IOASID_MOCK_FAULT_UNMAPPED,	/* no translation for the IOVA */
+	IOASID_MOCK_FAULT_PROT,		/* translation lacks the permission */
+	IOASID_MOCK_FAULT_DETACHED,	/* device (or PASID) not attached */
+};
+
+/**
+ * struct ioasid_test_mock_dma - DMA by a mock device
+ * @dev_fd: fd of the mock device
+ * @flags: IOASID_DEVICE_ATTACH_PASID to tag the DMA with @pasid
+ * @pasid: PASID of the DMA
+ * @dir: &enum ioasid_mock_dma_dir
+ * @iova: device address
+ * @uptr: user buffer holding (write) or receiving (read) the data
+ * @length: bytes
+ * @out_done: bytes moved before the end or the first fault
+ * @out_fault: &enum ioasid_mock_fault
+ * @__reserved: must be zero
+ * @out_fault_iova: IOVA of the fault
+ */
+struct ioasid_test_mock_dma {
+	__s32 dev_fd;
+	__u32 flags;
+	__u32 pasid;
+	__u32 dir;
+	__aligned_u64 iova;
+	__aligned_u64 uptr;
+	__aligned_u64 length;
+	__aligned_u64 out_done;
+	__u32 out_fault;
+	__u32 __reserved;
+	__aligned_u64 out_fault_iova;
+};
+
+/**
+ * struct ioasid_test_mock_set_driver - pretend a kernel DMA driver holds a
+ *	mock device (makes its group non-viable)
+ * @dev_fd: fd of the mock device
+ * @bound: 1 to bind the pretend driver, 0 to unbind it
+ *
+ * Errors: -EBUSY binding while the group is owned by a context (the
+ * emulation of the core's DMA ownership rule).
+ */
+struct ioasid_test_mock_set_driver {
+	__s32 dev_fd;
+	__u32 bound;
+};
+
+/**
+ * struct ioasid_test_stats - module-wide counters
+ * @out_pinned_pages: pages currently pinned by every context
+ * @out_contexts: live contexts
+ * @out_ioas: live IOAS objects
+ * @out_pasids: allocated PASIDs
+ * @out_mock_devices: live mock devices
+ */
+struct ioasid_test_stats {
+	__aligned_u64 out_pinned_pages;
+	__u32 out_contexts;
+	__u32 out_ioas;
+	__u32 out_pasids;
+	__u32 out_mock_devices;
+};
+
+/**
+ * struct ioasid_test - ioctl(/dev/ioasid, IOASID_TEST)
+ * @size: sizeof(struct ioasid_test)
+ * @op: &enum ioasid_test_op
+ * @mock_create: IOASID_TEST_MOCK_DEVICE_CREATE
+ * @mock_dma: IOASID_TEST_MOCK_DMA
+ * @mock_set_driver: IOASID_TEST_MOCK_SET_DRIVER
+ * @stats: IOASID_TEST_STATS
+ * @__pad: room for growth
+ */
+struct ioasid_test {
+	__u32 size;
+	__u32 op;
+	union {
+		struct ioasid_test_mock_create mock_create;
+		struct ioasid_test_mock_dma mock_dma;
+		struct ioasid_test_mock_set_driver mock_set_driver;
+		struct ioasid_test_stats stats;
+		__u8 __pad[128];
+	};
+};
+#define IOASID_TEST _IO(IOASID_TYPE, IOASID_CMD_TEST)
+
+#endif /* _UAPI_LINUX_IOASID_H */
