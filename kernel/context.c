@@ -1,0 +1,311 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /dev/ioasid: one context per open, the table of objects it owns, and the
+ * ioctl dispatcher.
+ *
+ * Object lifetime: the table holds one reference on every object; lookups
+ * take their own under xa_lock, so an object found is never freed under the
+ * caller.  Destroy asks the type whether the object is idle and marks it
+ * dead (under the type's own lock) before erasing it from the table, so no
+ * new user can appear after the check; the memory goes when the last
+ * in-flight reference is dropped.
+ */
+#include <linux/cred.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "ioasid_private.h"
+#include "trace.h"
+
+static const struct ioasid_object_ops *ioasid_object_ops[IOASID_OBJ_MAX];
+
+/* Context ids, for introspection; the value is the context. */
+static DEFINE_XARRAY_ALLOC1(ioasid_ctx_ids);
+
+/**
+ * ioasid_object_register_type() - plug in the behaviour of an object type
+ * @type: the type
+ * @ops: its destroy_check/release
+ *
+ * Called once from module init, before /dev/ioasid exists.
+ */
+void ioasid_object_register_type(enum ioasid_object_type type,
+				 const struct ioasid_object_ops *ops)
+{
+	ioasid_object_ops[type] = ops;
+}
+
+/**
+ * ioasid_object_add() - publish a fully initialised object in a context
+ * @ctx: the context
+ * @obj: the object; its ctx, type, id and ref are set here
+ * @type: the object's type
+ *
+ * Return: 0 with @obj->id set, or -ENOMEM/-ENOSPC.
+ */
+int ioasid_object_add(struct ioasid_ctx *ctx, struct ioasid_object *obj,
+		      enum ioasid_object_type type)
+{
+	obj->ctx = ctx;
+	obj->type = type;
+	kref_init(&obj->ref);
+	return xa_alloc(&ctx->objects, &obj->id, obj, xa_limit_32b,
+			GFP_KERNEL_ACCOUNT);
+}
+
+/**
+ * ioasid_object_get() - look up an object and take a reference
+ * @ctx: the context
+ * @id: the object's id
+ * @type: expected type, or IOASID_OBJ_ANY
+ *
+ * Return: the object, or ERR_PTR(-ENOENT) if there is none of that type.
+ */
+struct ioasid_object *ioasid_object_get(struct ioasid_ctx *ctx, u32 id,
+					enum ioasid_object_type type)
+{
+	struct ioasid_object *obj;
+
+	xa_lock(&ctx->objects);
+	obj = xa_load(&ctx->objects, id);
+	if (!obj || (type != IOASID_OBJ_ANY && obj->type != type) ||
+	    !kref_get_unless_zero(&obj->ref))
+		obj = ERR_PTR(-ENOENT);
+	xa_unlock(&ctx->objects);
+	return obj;
+}
+
+static void ioasid_object_release(struct kref *ref)
+{
+	struct ioasid_object *obj = container_of(ref, struct ioasid_object, ref);
+
+	ioasid_object_ops[obj->type]->release(obj);
+}
+
+/**
+ * ioasid_object_put() - drop a reference taken by ioasid_object_get()
+ * @obj: the object
+ */
+void ioasid_object_put(struct ioasid_object *obj)
+{
+	kref_put(&obj->ref, ioasid_object_release);
+}
+
+/**
+ * ioasid_object_remove() - take an object out of its table and drop the
+ *	table's reference
+ * @obj: the object, already marked dead by its type
+ */
+void ioasid_object_remove(struct ioasid_object *obj)
+{
+	xa_erase(&obj->ctx->objects, obj->id);
+	ioasid_object_put(obj);
+}
+
+static int ioasid_destroy_ioctl(struct ioasid_ucmd *ucmd)
+{
+	struct ioasid_destroy *cmd = ucmd->cmd;
+	const struct ioasid_object_ops *ops;
+	struct ioasid_object *obj;
+	int rc;
+
+	obj = ioasid_object_get(ucmd->ctx, cmd->id, IOASID_OBJ_ANY);
+	if (IS_ERR(obj))
+		return PTR_ERR(obj);
+	ops = ioasid_object_ops[obj->type];
+	/* Devices leave through DEVICE_UNBIND on their own fd. */
+	rc = ops->destroy_check ? ops->destroy_check(obj) : -EINVAL;
+	if (!rc)
+		ioasid_object_remove(obj);
+	ioasid_object_put(obj);
+	return rc;
+}
+
+/**
+ * ioasid_ucmd_respond() - copy the ioctl struct back to user space
+ * @ucmd: the ioctl
+ * @cmd_len: bytes of the struct the kernel knows
+ *
+ * Return: 0 or -EFAULT.
+ */
+int ioasid_ucmd_respond(struct ioasid_ucmd *ucmd, size_t cmd_len)
+{
+	if (copy_to_user(ucmd->ubuffer, ucmd->cmd,
+			 min_t(size_t, ucmd->user_size, cmd_len)))
+		return -EFAULT;
+	return 0;
+}
+
+union ioasid_ucmd_buffer {
+	struct ioasid_destroy destroy;
+	struct ioasid_pasid_alloc pasid_alloc;
+	struct ioasid_pasid_free pasid_free;
+	struct ioasid_test test;
+};
+
+struct ioasid_ioctl_op {
+	unsigned int size;
+	unsigned int min_size;
+	unsigned int ioctl_num;
+	int (*execute)(struct ioasid_ucmd *ucmd);
+};
+
+#define IOCTL_OP(_ioctl, _fn, _struct, _last)				\
+	[_IOC_NR(_ioctl) - IOASID_CMD_BASE] = {				\
+		.size = sizeof(_struct) +				\
+			BUILD_BUG_ON_ZERO(sizeof(union ioasid_ucmd_buffer) < \
+					  sizeof(_struct)),		\
+		.min_size = offsetofend(_struct, _last),		\
+		.ioctl_num = _ioctl,					\
+		.execute = _fn,						\
+	}
+
+static const struct ioasid_ioctl_op ioasid_ioctl_ops[] = {
+	IOCTL_OP(IOASID_DESTROY, ioasid_destroy_ioctl, struct ioasid_destroy, id),
+	IOCTL_OP(IOASID_PASID_ALLOC, ioasid_pasid_alloc_ioctl,
+		 struct ioasid_pasid_alloc, __reserved),
+	IOCTL_OP(IOASID_PASID_FREE, ioasid_pasid_free_ioctl,
+		 struct ioasid_pasid_free, pasid),
+	IOCTL_OP(IOASID_TEST, ioasid_test_ioctl, struct ioasid_test, __pad),
+};
+
+static long ioasid_fops_ioctl(struct file *filp, unsigned int cmd,
+			      unsigned long arg)
+{
+	struct ioasid_ctx *ctx = filp->private_data;
+	const struct ioasid_ioctl_op *op;
+	union ioasid_ucmd_buffer buf;
+	struct ioasid_ucmd ucmd = {};
+	unsigned int nr = _IOC_NR(cmd);
+	int rc;
+
+	if (nr < IOASID_CMD_BASE ||
+	    nr - IOASID_CMD_BASE >= ARRAY_SIZE(ioasid_ioctl_ops))
+		return -ENOTTY;
+	op = &ioasid_ioctl_ops[nr - IOASID_CMD_BASE];
+	if (op->ioctl_num != cmd)
+		return -ENOTTY;
+
+	ucmd.ctx = ctx;
+	ucmd.ubuffer = (void __user *)arg;
+	rc = get_user(ucmd.user_size, (u32 __user *)ucmd.ubuffer);
+	if (rc)
+		return rc;
+	if (ucmd.user_size < op->min_size)
+		return -EINVAL;
+	rc = copy_struct_from_user(&buf, op->size, ucmd.ubuffer,
+				   ucmd.user_size);
+	if (rc)
+		return rc;
+	ucmd.cmd = &buf;
+	return op->execute(&ucmd);
+}
+
+static int ioasid_fops_open(struct inode *inode, struct file *filp)
+{
+	struct ioasid_ctx *ctx;
+	int rc;
+
+	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL_ACCOUNT);
+	if (!ctx)
+		return -ENOMEM;
+	xa_init_flags(&ctx->objects, XA_FLAGS_ALLOC1 | XA_FLAGS_ACCOUNT);
+	xa_init(&ctx->pasids);
+	ctx->file = filp;
+	ctx->owner_tgid = task_tgid_nr(current);
+	ctx->owner_uid = from_kuid_munged(&init_user_ns, current_uid());
+	get_task_comm(ctx->owner_comm, current);
+
+	rc = xa_alloc(&ioasid_ctx_ids, &ctx->id, ctx, xa_limit_32b, GFP_KERNEL);
+	if (rc) {
+		kfree(ctx);
+		return rc;
+	}
+	filp->private_data = ctx;
+	trace_ioasid_ctx_create(ctx->id, ctx->owner_tgid, ctx->owner_uid);
+	return 0;
+}
+
+static int ioasid_fops_release(struct inode *inode, struct file *filp)
+{
+	struct ioasid_ctx *ctx = filp->private_data;
+	struct ioasid_object *obj;
+	unsigned long id;
+
+	/*
+	 * The last reference to the file is gone, so no ioctl runs and no
+	 * device is bound any more: nothing can be in use.
+	 */
+	ioasid_pasid_release_ctx(ctx);
+	xa_for_each(&ctx->objects, id, obj) {
+		xa_erase(&ctx->objects, id);
+		WARN_ON(kref_read(&obj->ref) != 1);
+		ioasid_object_put(obj);
+	}
+	xa_destroy(&ctx->objects);
+	xa_erase(&ioasid_ctx_ids, ctx->id);
+	trace_ioasid_ctx_destroy(ctx->id);
+	kfree(ctx);
+	return 0;
+}
+
+static const struct file_operations ioasid_fops = {
+	.owner = THIS_MODULE,
+	.open = ioasid_fops_open,
+	.release = ioasid_fops_release,
+	.unlocked_ioctl = ioasid_fops_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+};
+
+/**
+ * ioasid_ctx_from_file() - the context behind a /dev/ioasid file
+ * @file: any file
+ *
+ * Return: the context, or ERR_PTR(-EBADF) if @file is not /dev/ioasid.
+ */
+struct ioasid_ctx *ioasid_ctx_from_file(struct file *file)
+{
+	if (file->f_op != &ioasid_fops)
+		return ERR_PTR(-EBADF);
+	return file->private_data;
+}
+
+/**
+ * ioasid_ctx_count() - number of live contexts
+ *
+ * Return: the count.
+ */
+int ioasid_ctx_count(void)
+{
+	struct ioasid_ctx *ctx;
+	unsigned long id;
+	int n = 0;
+
+	xa_lock(&ioasid_ctx_ids);
+	xa_for_each(&ioasid_ctx_ids, id, ctx)
+		n++;
+	xa_unlock(&ioasid_ctx_ids);
+	return n;
+}
+
+static struct miscdevice ioasid_misc = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = "ioasid",
+	.fops = &ioasid_fops,
+	.mode = 0660,
+};
+
+int ioasid_misc_register(void)
+{
+	return misc_register(&ioasid_misc);
+}
+
+void ioasid_misc_deregister(void)
+{
+	misc_deregister(&ioasid_misc);
+}

@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Internal interfaces of ioasid.ko, shared by its files.  One file per
+ * concept:
+ *
+ *   main.c        module init/exit and parameters
+ *   context.c     /dev/ioasid: contexts, the object table, ioctl dispatch
+ *   pasid.c       the system-wide PASID space
+ *   policy.c      struct_ops ioasid_policy_ops: the BPF policy glue
+ *                 (its ABI, seen by BPF programs, is policy.h)
+ *   trace.c       tracepoints (trace.h)
+ *   test_iface.c  IOASID_TEST: mock devices and counters for the test suite
+ */
+#ifndef _IOASID_PRIVATE_H
+#define _IOASID_PRIVATE_H
+
+#include <linux/kref.h>
+#include <linux/mutex.h>
+#include <linux/types.h>
+#include <linux/xarray.h>
+#include <uapi/linux/ioasid.h>
+
+struct file;
+
+/* Module parameters (main.c). */
+extern bool ioasid_enable_test_interface;
+extern bool ioasid_policy_may_relax;
+
+/* --- context.c -------------------------------------------------------- */
+
+/**
+ * struct ioasid_ctx - one open of /dev/ioasid
+ * @file: the /dev/ioasid file; devices bound to the context hold a
+ *	reference on it, so the context lives until the fd is closed *and*
+ *	every device is unbound
+ * @id: system-wide id, for introspection and tracepoints
+ * @objects: id -> &struct ioasid_object; xa_lock protects lookups against
+ *	destroy
+ * @pasids: PASID -> &struct ioasid_pasid owned by this context; protected
+ *	by its own xa_lock, entries also live in the global PASID xarray
+ * @owner_tgid: thread group that opened the context
+ * @owner_uid: uid that opened the context
+ * @owner_comm: command name of the opener
+ */
+struct ioasid_ctx {
+	struct file *file;
+	u32 id;
+	struct xarray objects;
+	struct xarray pasids;
+	pid_t owner_tgid;
+	uid_t owner_uid;
+	char owner_comm[TASK_COMM_LEN];
+};
+
+enum ioasid_object_type {
+	IOASID_OBJ_NONE,
+	IOASID_OBJ_ANY = IOASID_OBJ_NONE,
+	IOASID_OBJ_IOAS,
+	IOASID_OBJ_DEVICE,
+	IOASID_OBJ_MAX,
+};
+
+/**
+ * struct ioasid_object - an object named by id in a context
+ * @ctx: owning context
+ * @type: &enum ioasid_object_type
+ * @id: id in @ctx->objects
+ * @ref: the object table holds one reference; every lookup takes one
+ */
+struct ioasid_object {
+	struct ioasid_ctx *ctx;
+	enum ioasid_object_type type;
+	u32 id;
+	struct kref ref;
+};
+
+/**
+ * struct ioasid_object_ops - per-type behaviour of objects
+ * @destroy_check: called by IOASID_DESTROY; returns -EBUSY if the object is
+ *	in use, otherwise marks it dead so nobody starts using it again
+ * @release: frees the object once the last reference is gone
+ */
+struct ioasid_object_ops {
+	int (*destroy_check)(struct ioasid_object *obj);
+	void (*release)(struct ioasid_object *obj);
+};
+
+void ioasid_object_register_type(enum ioasid_object_type type,
+				 const struct ioasid_object_ops *ops);
+int ioasid_object_add(struct ioasid_ctx *ctx, struct ioasid_object *obj,
+		      enum ioasid_object_type type);
+struct ioasid_object *ioasid_object_get(struct ioasid_ctx *ctx, u32 id,
+					enum ioasid_object_type type);
+void ioasid_object_put(struct ioasid_object *obj);
+void ioasid_object_remove(struct ioasid_object *obj);
+
+struct ioasid_ctx *ioasid_ctx_from_file(struct file *file);
+int ioasid_ctx_count(void);
+
+/**
+ * struct ioasid_ucmd - an ioctl in flight
+ * @ctx: the context the ioctl runs in
+ * @ubuffer: user pointer to the ioctl struct
+ * @user_size: size user space declared
+ * @cmd: kernel copy of the struct (zero-extended to the kernel's size)
+ */
+struct ioasid_ucmd {
+	struct ioasid_ctx *ctx;
+	void __user *ubuffer;
+	u32 user_size;
+	void *cmd;
+};
+
+int ioasid_ucmd_respond(struct ioasid_ucmd *ucmd, size_t cmd_len);
+
+int ioasid_misc_register(void);
+void ioasid_misc_deregister(void);
+
+/* --- pasid.c ---------------------------------------------------------- */
+
+int ioasid_pasid_alloc_ioctl(struct ioasid_ucmd *ucmd);
+int ioasid_pasid_free_ioctl(struct ioasid_ucmd *ucmd);
+void ioasid_pasid_release_ctx(struct ioasid_ctx *ctx);
+unsigned int ioasid_pasid_count(void);
+
+/* --- policy.c --------------------------------------------------------- */
+
+int ioasid_policy_init(void);
+int ioasid_policy_pasid_alloc(struct ioasid_ctx *ctx, u32 min, u32 max,
+			      u32 nr_owned, u32 *pasid);
+void ioasid_policy_pasid_taken(void);
+
+/* --- test_iface.c ------------------------------------------------------ */
+
+int ioasid_test_ioctl(struct ioasid_ucmd *ucmd);
+
+#endif /* _IOASID_PRIVATE_H */

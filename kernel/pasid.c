@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The system-wide PASID space [IOASID_PASID_MIN, IOASID_PASID_MAX].
+ *
+ * Every allocated PASID has one owner context.  ioasid_pasids maps PASID ->
+ * &struct ioasid_pasid and is the authority on which PASIDs are taken; the
+ * owner's ctx->pasids indexes the same entries so a closing context frees
+ * its own without scanning everybody's.  An entry leaves the owner's index
+ * first (under its xa_lock, which also guards @attached), then the global
+ * space; the two locks are never held together.
+ */
+#include <linux/slab.h>
+
+#include "ioasid_private.h"
+#include "trace.h"
+
+/**
+ * struct ioasid_pasid - an allocated PASID
+ * @ctx: owning context
+ * @pasid: the value
+ * @attached: attachments using this PASID; a PASID in use cannot be freed
+ */
+struct ioasid_pasid {
+	struct ioasid_ctx *ctx;
+	u32 pasid;
+	unsigned int attached;
+};
+
+static DEFINE_XARRAY_ALLOC(ioasid_pasids);
+
+static int ioasid_pasid_insert(struct ioasid_ctx *ctx, struct ioasid_pasid *p,
+			       u32 min, u32 max, u32 want)
+{
+	int rc;
+
+	if (want) {
+		rc = xa_insert(&ioasid_pasids, want, p, GFP_KERNEL_ACCOUNT);
+		if (!rc)
+			p->pasid = want;
+	} else {
+		rc = xa_alloc(&ioasid_pasids, &p->pasid, p, XA_LIMIT(min, max),
+			      GFP_KERNEL_ACCOUNT);
+		if (rc == -EBUSY)	/* xa_alloc's way of saying "full" */
+			rc = -ENOSPC;
+	}
+	if (rc)
+		return rc;
+
+	rc = xa_insert(&ctx->pasids, p->pasid, p, GFP_KERNEL_ACCOUNT);
+	if (rc)
+		xa_erase(&ioasid_pasids, p->pasid);
+	return rc;
+}
+
+int ioasid_pasid_alloc_ioctl(struct ioasid_ucmd *ucmd)
+{
+	struct ioasid_pasid_alloc *cmd = ucmd->cmd;
+	struct ioasid_ctx *ctx = ucmd->ctx;
+	u32 min = cmd->min ?: IOASID_PASID_MIN;
+	u32 max = cmd->max ?: IOASID_PASID_MAX;
+	struct ioasid_pasid *p;
+	unsigned long idx;
+	void *entry;
+	u32 nr_owned = 0, want;
+	int rc;
+
+	if (cmd->flags || cmd->__reserved)
+		return -EOPNOTSUPP;
+	if (min < IOASID_PASID_MIN || max > IOASID_PASID_MAX || min > max)
+		return -EINVAL;
+
+	xa_for_each(&ctx->pasids, idx, entry)
+		nr_owned++;
+	rc = ioasid_policy_pasid_alloc(ctx, min, max, nr_owned, &want);
+	if (rc)
+		return rc;
+
+	p = kzalloc(sizeof(*p), GFP_KERNEL_ACCOUNT);
+	if (!p)
+		return -ENOMEM;
+	p->ctx = ctx;
+	rc = ioasid_pasid_insert(ctx, p, min, max, want);
+	if (rc == -EBUSY)
+		ioasid_policy_pasid_taken();
+	if (rc) {
+		kfree(p);
+		return rc;
+	}
+
+	cmd->out_pasid = p->pasid;
+	rc = ioasid_ucmd_respond(ucmd, sizeof(*cmd));
+	if (rc) {
+		xa_erase(&ctx->pasids, p->pasid);
+		xa_erase(&ioasid_pasids, p->pasid);
+		kfree(p);
+		return rc;
+	}
+	trace_ioasid_pasid_alloc(ctx->id, p->pasid);
+	return 0;
+}
+
+/* Second half of a free: @p is already out of its owner's index. */
+static void ioasid_pasid_release(struct ioasid_pasid *p)
+{
+	xa_erase(&ioasid_pasids, p->pasid);
+	trace_ioasid_pasid_free(p->ctx->id, p->pasid);
+	kfree(p);
+}
+
+int ioasid_pasid_free_ioctl(struct ioasid_ucmd *ucmd)
+{
+	struct ioasid_pasid_free *cmd = ucmd->cmd;
+	struct ioasid_ctx *ctx = ucmd->ctx;
+	struct ioasid_pasid *p;
+	int rc = 0;
+
+	xa_lock(&ctx->pasids);
+	p = xa_load(&ctx->pasids, cmd->pasid);
+	if (!p)
+		rc = -ENOENT;
+	else if (p->attached)
+		rc = -EBUSY;
+	else
+		__xa_erase(&ctx->pasids, cmd->pasid);
+	xa_unlock(&ctx->pasids);
+	if (rc)
+		return rc;
+	ioasid_pasid_release(p);
+	return 0;
+}
+
+/**
+ * ioasid_pasid_release_ctx() - free every PASID a closing context owns
+ * @ctx: the context; nothing is attached any more
+ */
+void ioasid_pasid_release_ctx(struct ioasid_ctx *ctx)
+{
+	struct ioasid_pasid *p;
+	unsigned long idx;
+
+	xa_for_each(&ctx->pasids, idx, p) {
+		WARN_ON(p->attached);
+		xa_erase(&ctx->pasids, idx);
+		ioasid_pasid_release(p);
+	}
+	xa_destroy(&ctx->pasids);
+}
+
+/**
+ * ioasid_pasid_count() - PASIDs allocated system-wide
+ *
+ * Return: the count.
+ */
+unsigned int ioasid_pasid_count(void)
+{
+	struct ioasid_pasid *p;
+	unsigned long idx;
+	unsigned int n = 0;
+
+	xa_lock(&ioasid_pasids);
+	xa_for_each(&ioasid_pasids, idx, p)
+		n++;
+	xa_unlock(&ioasid_pasids);
+	return n;
+}

@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Tracepoints of ioasid.ko: tracepoint:ioasid:* for bpftrace and perf.
+ * Every object change and every policy decision has one.
+ */
+#undef TRACE_SYSTEM
+#define TRACE_SYSTEM ioasid
+
+#if !defined(_IOASID_TRACE_H) || defined(TRACE_HEADER_MULTI_READ)
+#define _IOASID_TRACE_H
+
+#include <linux/tracepoint.h>
+
+TRACE_EVENT(ioasid_ctx_create,
+	TP_PROTO(u32 ctx_id, pid_t tgid, uid_t uid),
+	TP_ARGS(ctx_id, tgid, uid),
+	TP_STRUCT__entry(
+		__field(u32, ctx_id)
+		__field(pid_t, tgid)
+		__field(uid_t, uid)
+	),
+	TP_fast_assign(
+		__entry->ctx_id = ctx_id;
+		__entry->tgid = tgid;
+		__entry->uid = uid;
+	),
+	TP_printk("ctx=%u tgid=%d uid=%u",
+		  __entry->ctx_id, __entry->tgid, __entry->uid)
+);
+
+TRACE_EVENT(ioasid_ctx_destroy,
+	TP_PROTO(u32 ctx_id),
+	TP_ARGS(ctx_id),
+	TP_STRUCT__entry(
+		__field(u32, ctx_id)
+	),
+	TP_fast_assign(
+		__entry->ctx_id = ctx_id;
+	),
+	TP_printk("ctx=%u", __entry->ctx_id)
+);
+
+DECLARE_EVENT_CLASS(ioasid_pasid_class,
+	TP_PROTO(u32 ctx_id, u32 pasid),
+	TP_ARGS(ctx_id, pasid),
+	TP_STRUCT__entry(
+		__field(u32, ctx_id)
+		__field(u32, pasid)
+	),
+	TP_fast_assign(
+		__entry->ctx_id = ctx_id;
+		__entry->pasid = pasid;
+	),
+	TP_printk("ctx=%u pasid=%u", __entry->ctx_id, __entry->pasid)
+);
+
+DEFINE_EVENT(ioasid_pasid_class, ioasid_pasid_alloc,
+	TP_PROTO(u32 ctx_id, u32 pasid),
+	TP_ARGS(ctx_id, pasid));
+
+DEFINE_EVENT(ioasid_pasid_class, ioasid_pasid_free,
+	TP_PROTO(u32 ctx_id, u32 pasid),
+	TP_ARGS(ctx_id, pasid));
+
+/*
+ * One event per policy decision.  @ret is what the BPF program returned,
+ * @err what the kernel made of it (0 = allowed).
+ */
+TRACE_EVENT(ioasid_policy_decision,
+	TP_PROTO(const char *policy, const char *hook, s64 ret, int err,
+		 u32 ctx_id, u32 dev_id, u32 ioas_id, u32 pasid),
+	TP_ARGS(policy, hook, ret, err, ctx_id, dev_id, ioas_id, pasid),
+	TP_STRUCT__entry(
+		__string(policy, policy)
+		__string(hook, hook)
+		__field(s64, ret)
+		__field(int, err)
+		__field(u32, ctx_id)
+		__field(u32, dev_id)
+		__field(u32, ioas_id)
+		__field(u32, pasid)
+	),
+	TP_fast_assign(
+		__assign_str(policy);
+		__assign_str(hook);
+		__entry->ret = ret;
+		__entry->err = err;
+		__entry->ctx_id = ctx_id;
+		__entry->dev_id = dev_id;
+		__entry->ioas_id = ioas_id;
+		__entry->pasid = pasid;
+	),
+	TP_printk("policy=%s hook=%s ret=%lld err=%d ctx=%u dev=%u ioas=%u pasid=%u",
+		  __get_str(policy), __get_str(hook), __entry->ret,
+		  __entry->err, __entry->ctx_id, __entry->dev_id,
+		  __entry->ioas_id, __entry->pasid)
+);
+
+TRACE_EVENT(ioasid_policy_change,
+	TP_PROTO(const char *action, const char *name, const char *old),
+	TP_ARGS(action, name, old),
+	TP_STRUCT__entry(
+		__string(action, action)
+		__string(name, name)
+		__string(old, old)
+	),
+	TP_fast_assign(
+		__assign_str(action);
+		__assign_str(name);
+		__assign_str(old);
+	),
+	TP_printk("%s policy=%s old=%s",
+		  __get_str(action), __get_str(name), __get_str(old))
+);
+
+#endif /* _IOASID_TRACE_H */
+
+#undef TRACE_INCLUDE_PATH
+#define TRACE_INCLUDE_PATH .
+#undef TRACE_INCLUDE_FILE
+#define TRACE_INCLUDE_FILE trace
+#include <trace/define_trace.h>
