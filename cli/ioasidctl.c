@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ioasidctl: load ioasid isolation policies and inspect live objects.
+ *
+ *   ioasidctl [-j|--json] [-p|--pretty] OBJECT COMMAND [ARGS]
+ */
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bpf/libbpf.h>
+
+#include "ioasidctl.h"
+
+bool json_output;
+bool pretty_output;
+
+int err(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("ioasidctl: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return EXIT_ERR;
+}
+
+int usage_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("ioasidctl: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\nTry 'ioasidctl help'.\n", stderr);
+	return EXIT_USAGE;
+}
+
+void emit_json(json_t *v)
+{
+	size_t flags = pretty_output ? JSON_INDENT(2) : JSON_COMPACT;
+
+	json_dumpf(v, stdout, flags | JSON_ENCODE_ANY);
+	fputc('\n', stdout);
+	json_decref(v);
+}
+
+/*
+ * Dispatch "GROUP NAME ARGS..." to the matching command; argv[0] is NAME.
+ * Unique prefixes work, as in iproute2 and bpftool.
+ */
+int run_subcommand(const char *group, const struct cmd *cmds, int argc,
+		   char **argv)
+{
+	const struct cmd *match = NULL;
+	size_t len;
+
+	if (argc < 1 || !strcmp(argv[0], "help")) {
+		fprintf(argc < 1 ? stderr : stdout, "Usage:\n");
+		for (const struct cmd *c = cmds; c->name; c++)
+			fprintf(argc < 1 ? stderr : stdout,
+				"  ioasidctl %s %s%s%s\n      %s\n", group,
+				c->name, c->args[0] ? " " : "", c->args,
+				c->help);
+		return argc < 1 ? EXIT_USAGE : EXIT_OK;
+	}
+	len = strlen(argv[0]);
+	for (const struct cmd *c = cmds; c->name; c++) {
+		if (!strcmp(c->name, argv[0]))
+			return c->fn(argc, argv);
+		if (!strncmp(c->name, argv[0], len)) {
+			if (match)
+				return usage_err("ambiguous command '%s%s%s'",
+						 group, *group ? " " : "",
+						 argv[0]);
+			match = c;
+		}
+	}
+	if (!match)
+		return usage_err("unknown command '%s%s%s'", group,
+				 *group ? " " : "", argv[0]);
+	return match->fn(argc, argv);
+}
+
+static int cmd_version(int argc, char **argv)
+{
+	(void)argv;
+	if (argc > 1)
+		return usage_err("version takes no arguments");
+	if (json_output) {
+		json_t *o = json_pack("{s:s, s:s}", "version", IOASIDCTL_VERSION,
+				      "libbpf", libbpf_version_string());
+
+		emit_json(o);
+	} else {
+		printf("ioasidctl %s\nlibbpf %s\n", IOASIDCTL_VERSION,
+		       libbpf_version_string());
+	}
+	return EXIT_OK;
+}
+
+static int cmd_help(int argc, char **argv);
+
+static const struct cmd top_cmds[] = {
+	{ "policy", cmd_policy, "{ load | replace | unload | show | list } ...",
+	  "manage the active isolation policy" },
+	{ "version", cmd_version, "", "print the version" },
+	{ "help", cmd_help, "", "print this help" },
+	{ 0 }
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: ioasidctl [OPTIONS] OBJECT COMMAND [ARGS]\n"
+		"Options:\n"
+		"  -j, --json     JSON output\n"
+		"  -p, --pretty   pretty-printed JSON output (implies -j)\n"
+		"  -h, --help     this help\n"
+		"  -V, --version  print the version\n"
+		"Objects:\n");
+	for (const struct cmd *c = top_cmds; c->name; c++)
+		fprintf(f, "  %-8s %s\n", c->name, c->help);
+	fprintf(f, "See ioasidctl(8).\n");
+}
+
+static int cmd_help(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	usage(stdout);
+	return EXIT_OK;
+}
+
+/* libbpf's own messages are noise unless asked for (LIBBPF_DEBUG=1). */
+static int libbpf_print(enum libbpf_print_level level, const char *fmt,
+			va_list ap)
+{
+	if (level == LIBBPF_DEBUG && !getenv("LIBBPF_DEBUG"))
+		return 0;
+	if (level == LIBBPF_INFO && !getenv("LIBBPF_DEBUG"))
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "pretty", no_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ 0 }
+	};
+	int c;
+
+	/* '+': options end at the first non-option, the object name. */
+	while ((c = getopt_long(argc, argv, "+jphV", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			json_output = true;
+			break;
+		case 'p':
+			json_output = pretty_output = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_OK;
+		case 'V':
+			return cmd_version(1, argv);
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 1) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	libbpf_set_print(libbpf_print);
+	return run_subcommand("", top_cmds, argc, argv);
+}

@@ -1,0 +1,431 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ioasidctl policy: load, replace and unload the system's isolation policy.
+ *
+ * A policy is a BPF object with one struct_ops map of type
+ * ioasid_policy_ops declared in SEC(".struct_ops.link").  Loading attaches
+ * it through a BPF link pinned at IOASID_POLICY_PIN, so the policy outlives
+ * this process; replacing updates that link in place (the kernel swaps the
+ * policy atomically); unloading detaches the link and removes the pin.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <linux/magic.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#include "ioasidctl.h"
+
+#define POLICY_TYPE "ioasid_policy_ops"
+
+struct knob {
+	const char *name;
+	const char *value;
+};
+
+/* Open a policy by bundled NAME or by FILE.bpf.o path. */
+static struct bpf_object *policy_open(const char *what)
+{
+	const struct bundled_policy *b = NULL;
+	struct bpf_object *obj;
+
+	if (!strchr(what, '/') && access(what, F_OK))
+		b = bundled_policy_find(what);
+	if (b) {
+		LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = b->name);
+
+		obj = bpf_object__open_mem(b->start, b->end - b->start, &opts);
+	} else {
+		if (access(what, R_OK)) {
+			err("%s: %s (not a file, and no bundled policy has that name; see 'ioasidctl policy list')",
+			    what, strerror(errno));
+			return NULL;
+		}
+		obj = bpf_object__open_file(what, NULL);
+	}
+	if (!obj) {
+		err("%s: not a BPF object file: %s", what, strerror(errno));
+		return NULL;
+	}
+	return obj;
+}
+
+/* The object's ioasid_policy_ops map, or NULL with the reason printed. */
+static struct bpf_map *policy_map(struct bpf_object *obj, const char *what)
+{
+	struct btf *btf = bpf_object__btf(obj);
+	struct bpf_map *map, *found = NULL;
+
+	bpf_object__for_each_map(map, obj) {
+		const struct btf_type *t;
+
+		if (bpf_map__type(map) != BPF_MAP_TYPE_STRUCT_OPS || !btf)
+			continue;
+		t = btf__type_by_id(btf, bpf_map__btf_value_type_id(map));
+		if (!t || strcmp(btf__name_by_offset(btf, t->name_off),
+				 POLICY_TYPE))
+			continue;
+		if (found) {
+			err("%s: more than one " POLICY_TYPE " map", what);
+			return NULL;
+		}
+		found = map;
+	}
+	if (!found) {
+		err("%s: not an ioasid policy (no struct " POLICY_TYPE " map)",
+		    what);
+		return NULL;
+	}
+	if (!(bpf_map__map_flags(found) & BPF_F_LINK)) {
+		err("%s: the " POLICY_TYPE " map must be in SEC(\".struct_ops.link\")",
+		    what);
+		return NULL;
+	}
+	return found;
+}
+
+static int parse_int(const char *s, int size, bool is_signed, void *out)
+{
+	char *end;
+	long long v;
+	unsigned long long u;
+
+	errno = 0;
+	if (is_signed) {
+		v = strtoll(s, &end, 0);
+		if (errno || *end || end == s)
+			return -EINVAL;
+		if (size < 8) {
+			long long lim = 1LL << (size * 8 - 1);
+
+			if (v < -lim || v >= lim)
+				return -ERANGE;
+		}
+		u = (unsigned long long)v;
+	} else {
+		if (*s == '-')
+			return -ERANGE;
+		u = strtoull(s, &end, 0);
+		if (errno || *end || end == s)
+			return -EINVAL;
+		if (size < 8 && u >> (size * 8))
+			return -ERANGE;
+	}
+	memcpy(out, &u, size);	/* little-endian: low bytes first */
+	return 0;
+}
+
+/* Write VALUE into the const volatile global NAME of the .rodata section. */
+static int set_knob(struct bpf_object *obj, const struct knob *k)
+{
+	struct btf *btf = bpf_object__btf(obj);
+	const struct btf_var_secinfo *vs;
+	const struct btf_type *sec, *t;
+	struct bpf_map *rodata;
+	size_t sz;
+	char *data;
+	int id, i, rc;
+
+	rodata = bpf_object__find_map_by_name(obj, ".rodata");
+	id = btf ? btf__find_by_name_kind(btf, ".rodata", BTF_KIND_DATASEC) : -1;
+	if (!rodata || id < 0)
+		return err("unknown knob '%s': the policy has no knobs", k->name);
+	data = bpf_map__initial_value(rodata, &sz);
+	sec = btf__type_by_id(btf, id);
+	vs = btf_var_secinfos(sec);
+	for (i = 0; i < btf_vlen(sec); i++, vs++) {
+		const struct btf_type *var = btf__type_by_id(btf, vs->type);
+
+		if (strcmp(btf__name_by_offset(btf, var->name_off), k->name))
+			continue;
+		t = btf__type_by_id(btf, btf__resolve_type(btf, var->type));
+		if (vs->offset + vs->size > sz)
+			break;
+		if (btf_is_int(t)) {
+			bool sgn = btf_int_encoding(t) & BTF_INT_SIGNED;
+			const char *value = k->value;
+
+			if (btf_int_encoding(t) & BTF_INT_BOOL) {
+				if (!strcmp(value, "true"))
+					value = "1";
+				else if (!strcmp(value, "false"))
+					value = "0";
+			}
+			rc = parse_int(value, vs->size, sgn, data + vs->offset);
+		} else if (btf_is_enum(t)) {
+			rc = parse_int(k->value, vs->size, true,
+				       data + vs->offset);
+		} else if (btf_is_array(t)) {
+			if (strlen(k->value) >= vs->size)
+				rc = -ERANGE;
+			else
+				rc = 0, strncpy(data + vs->offset, k->value,
+						vs->size);
+		} else {
+			return err("knob '%s' has a type --set cannot write",
+				   k->name);
+		}
+		if (rc == -ERANGE)
+			return err("knob '%s': value '%s' out of range (%u bytes)",
+				   k->name, k->value, vs->size);
+		if (rc)
+			return err("knob '%s': '%s' is not a number",
+				   k->name, k->value);
+		return 0;
+	}
+	return err("unknown knob '%s'", k->name);
+}
+
+/* Say why the kernel refused to load or attach. */
+static int explain_attach_error(int e, const char *what)
+{
+	switch (e) {
+	case EEXIST:
+		return err("%s: another policy is already loaded (use 'ioasidctl policy replace')",
+			   what);
+	case EPERM:
+	case EACCES:
+		return err("%s: not privileged (loading a policy needs CAP_BPF and CAP_SYS_ADMIN)",
+			   what);
+	case 524:	/* the kernel's ENOTSUPP: type unknown to the kernel */
+	case ENOENT:
+	case EINVAL:
+		if (access("/dev/ioasid", F_OK))
+			return err("%s: the ioasid module is not loaded (modprobe ioasid)",
+				   what);
+		break;
+	}
+	return err("%s: cannot load the policy: %s", what, strerror(e));
+}
+
+static int check_bpffs(void)
+{
+	struct statfs sfs;
+
+	if (statfs("/sys/fs/bpf", &sfs) || sfs.f_type != BPF_FS_MAGIC)
+		return err("bpffs is not mounted at /sys/fs/bpf (mount -t bpf bpf /sys/fs/bpf)");
+	if (mkdir(IOASID_BPFFS_DIR, 0700) && errno != EEXIST) {
+		if (errno == EPERM || errno == EACCES)
+			return err("%s: not privileged", IOASID_BPFFS_DIR);
+		return err("%s: %s (is bpffs mounted at /sys/fs/bpf?)",
+			   IOASID_BPFFS_DIR, strerror(errno));
+	}
+	return 0;
+}
+
+/* Parse "load|replace <FILE|NAME> [--set VAR=VALUE]...". */
+static int parse_load_args(int argc, char **argv, const char *cmd,
+			   const char **what, struct knob **knobs,
+			   int *nr_knobs)
+{
+	static const struct option opts[] = {
+		{ "set", required_argument, NULL, 's' },
+		{ 0 }
+	};
+	int c;
+
+	*knobs = calloc(argc, sizeof(**knobs));
+	if (!*knobs)
+		return err("out of memory");
+	*nr_knobs = 0;
+	optind = 0;	/* full re-initialisation of GNU getopt */
+	while ((c = getopt_long(argc, argv, "s:", opts, NULL)) != -1) {
+		char *eq;
+
+		if (c != 's')
+			return EXIT_USAGE;
+		eq = strchr(optarg, '=');
+		if (!eq || eq == optarg)
+			return usage_err("--set wants VAR=VALUE, not '%s'",
+					 optarg);
+		*eq = '\0';
+		(*knobs)[(*nr_knobs)++] = (struct knob){ optarg, eq + 1 };
+	}
+	if (optind != argc - 1)
+		return usage_err("policy %s wants one FILE.bpf.o or NAME", cmd);
+	*what = argv[optind];
+	return 0;
+}
+
+static int policy_load_or_replace(int argc, char **argv, bool replace)
+{
+	struct bpf_object *obj = NULL;
+	struct bpf_link *link = NULL;
+	struct knob *knobs = NULL;
+	struct bpf_map *map;
+	const char *what = NULL;
+	int nr_knobs, rc, i, link_fd = -1;
+
+	rc = parse_load_args(argc, argv, replace ? "replace" : "load", &what,
+			     &knobs, &nr_knobs);
+	if (rc)
+		goto out;
+	rc = check_bpffs();
+	if (rc)
+		goto out;
+	if (replace) {
+		link_fd = bpf_obj_get(IOASID_POLICY_PIN);
+		if (link_fd < 0) {
+			rc = err("no policy is loaded to replace (use 'ioasidctl policy load')");
+			goto out;
+		}
+	} else if (!access(IOASID_POLICY_PIN, F_OK)) {
+		rc = err("%s: another policy is already loaded (use 'ioasidctl policy replace')",
+			 what);
+		goto out;
+	}
+
+	rc = EXIT_ERR;
+	obj = policy_open(what);
+	if (!obj)
+		goto out;
+	map = policy_map(obj, what);
+	if (!map)
+		goto out;
+	for (i = 0; i < nr_knobs; i++)
+		if (set_knob(obj, &knobs[i]))
+			goto out;
+	if (bpf_object__load(obj)) {
+		rc = explain_attach_error(errno, what);
+		goto out;
+	}
+
+	if (replace) {
+		/*
+		 * A struct_ops map must hold its programs before a link can
+		 * switch to it, and libbpf fills it only on the way to
+		 * attaching.  Attaching is refused (EEXIST: one policy at a
+		 * time) once the map is filled; then the link update swaps
+		 * the policies atomically.
+		 */
+		link = bpf_map__attach_struct_ops(map);
+		if (link) {
+			/* The old policy was unloaded meanwhile: now ours. */
+			unlink(IOASID_POLICY_PIN);
+			if (bpf_link__pin(link, IOASID_POLICY_PIN)) {
+				rc = err("%s: cannot pin at %s: %s", what,
+					 IOASID_POLICY_PIN, strerror(errno));
+				bpf_link__detach(link);
+				goto out;
+			}
+		} else if (errno != EEXIST) {
+			rc = explain_attach_error(errno, what);
+			goto out;
+		} else if (bpf_link_update(link_fd, bpf_map__fd(map), NULL)) {
+			rc = explain_attach_error(errno, what);
+			goto out;
+		}
+	} else {
+		link = bpf_map__attach_struct_ops(map);
+		if (!link) {
+			rc = explain_attach_error(errno, what);
+			goto out;
+		}
+		if (bpf_link__pin(link, IOASID_POLICY_PIN)) {
+			rc = err("%s: cannot pin at %s: %s", what,
+				 IOASID_POLICY_PIN, strerror(errno));
+			bpf_link__detach(link);
+			goto out;
+		}
+	}
+	if (json_output)
+		emit_json(json_pack("{s:s, s:s}", "policy", what, "action",
+				    replace ? "replaced" : "loaded"));
+	rc = EXIT_OK;
+out:
+	bpf_link__destroy(link);
+	bpf_object__close(obj);
+	if (link_fd >= 0)
+		close(link_fd);
+	free(knobs);
+	return rc;
+}
+
+static int cmd_load(int argc, char **argv)
+{
+	return policy_load_or_replace(argc, argv, false);
+}
+
+static int cmd_replace(int argc, char **argv)
+{
+	return policy_load_or_replace(argc, argv, true);
+}
+
+static int cmd_unload(int argc, char **argv)
+{
+	int fd;
+
+	(void)argv;
+	if (argc > 1)
+		return usage_err("policy unload takes no arguments");
+	fd = bpf_obj_get(IOASID_POLICY_PIN);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return err("no policy is loaded");
+		if (errno == EPERM || errno == EACCES)
+			return err("%s: not privileged", IOASID_POLICY_PIN);
+		return err("%s: %s", IOASID_POLICY_PIN, strerror(errno));
+	}
+	/*
+	 * Detach first: it unregisters the policy before we return, where
+	 * dropping the last reference would do so from a kernel worker later.
+	 */
+	if (bpf_link_detach(fd)) {
+		int e = errno;
+
+		close(fd);
+		return err("cannot detach the policy: %s", strerror(e));
+	}
+	close(fd);
+	if (unlink(IOASID_POLICY_PIN))
+		return err("%s: %s", IOASID_POLICY_PIN, strerror(errno));
+	if (json_output)
+		emit_json(json_pack("{s:s}", "action", "unloaded"));
+	return EXIT_OK;
+}
+
+static int cmd_list(int argc, char **argv)
+{
+	json_t *arr;
+
+	(void)argv;
+	if (argc > 1)
+		return usage_err("policy list takes no arguments");
+	if (!json_output) {
+		for (size_t i = 0; i < nr_bundled_policies; i++)
+			printf("%-16s %s\n", bundled_policies[i].name,
+			       bundled_policies[i].description);
+		return EXIT_OK;
+	}
+	arr = json_array();
+	for (size_t i = 0; i < nr_bundled_policies; i++)
+		json_array_append_new(arr, json_pack("{s:s, s:s}",
+			"name", bundled_policies[i].name,
+			"description", bundled_policies[i].description));
+	emit_json(arr);
+	return EXIT_OK;
+}
+
+static const struct cmd policy_cmds[] = {
+	{ "load", cmd_load, "{FILE.bpf.o | NAME} [--set VAR=VALUE]...",
+	  "load and attach a policy (NAME: a bundled one)" },
+	{ "replace", cmd_replace, "{FILE.bpf.o | NAME} [--set VAR=VALUE]...",
+	  "atomically replace the loaded policy" },
+	{ "unload", cmd_unload, "", "unload the policy; kernel defaults apply" },
+	{ "list", cmd_list, "", "list the bundled policies" },
+	{ 0 }
+};
+
+int cmd_policy(int argc, char **argv)
+{
+	return run_subcommand("policy", policy_cmds, argc - 1, argv + 1);
+}
