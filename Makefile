@@ -1,0 +1,69 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# ioasid: kernel module, BPF policies, ioasidctl, tests.
+#
+#   make            build everything (installs the toolchain first if needed)
+#   make check      build, boot the guest, run every test suite
+#   make demo       build, boot the guest, show a policy changing a decision
+#   make vm         interactive shell in the test guest
+#   make KDIR=/lib/modules/$(uname -r)/build module
+#                   build only ioasid.ko for another (>= 6.9) kernel tree
+#
+# Set-up (scripts/setup.sh) runs automatically unless KDIR is given or
+# NO_SETUP=1; it is quiet when everything is in place.
+
+SHELL := /bin/bash
+TOP := $(CURDIR)
+
+ifeq ($(origin KDIR),undefined)
+  ifeq ($(NO_SETUP),)
+    ifeq ($(filter clean help,$(MAKECMDGOALS)),)
+      KVER ?= $(shell $(TOP)/scripts/setup.sh | tail -n1)
+      ifeq ($(KVER),)
+        $(error scripts/setup.sh failed)
+      endif
+    endif
+  endif
+  KDIR := /usr/src/linux-headers-$(KVER)
+else
+  KVER ?= $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
+endif
+export KVER KDIR
+
+MODULE := kernel/ioasid.ko
+VM := scripts/vm.sh
+
+.PHONY: all module bpf cli tests check demo vm clean help
+
+all: module bpf cli tests
+
+module:
+	$(MAKE) -C $(KDIR) M=$(TOP)/kernel modules
+
+bpf: module
+	$(MAKE) -C bpf VMLINUX_BTF=$(KDIR)/vmlinux MODULE=$(TOP)/$(MODULE)
+
+cli: bpf
+	$(MAKE) -C cli
+
+tests: cli
+	$(MAKE) -C tests
+
+check: all
+	@tests/check.sh
+
+demo: all
+	$(VM) -- scripts/demo.sh
+
+vm: all
+	$(VM) --shell
+
+clean:
+	rm -f kernel/*.o kernel/*.ko kernel/*.mod kernel/*.mod.[co] \
+		kernel/.*.cmd kernel/modules.order kernel/Module.symvers
+	$(MAKE) -C bpf clean
+	$(MAKE) -C cli clean
+	$(MAKE) -C tests clean
+
+help:
+	@sed -n '3,14p' Makefile | sed 's/^# \{0,1\}//'

@@ -1,0 +1,42 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make check: boot the guest, run every suite there (run-in-guest.sh), then
+# print per-suite results and, last, "N passed, N failed".  Exits non-zero
+# if any test failed, a suite produced no results, or the guest died.
+set -u
+cd "$(dirname "$0")/.."
+
+out=$(mktemp -d "${TMPDIR:-/tmp}/ioasid-check.XXXXXX")
+trap 'rm -rf "$out"' EXIT
+scripts/vm.sh --out "$out" -- tests/run-in-guest.sh
+vm_rc=$?
+
+total_pass=0
+total_fail=0
+total_skip=0
+printf '\n%-10s %7s %7s %7s\n' suite passed failed skipped
+for suite in ${IOASID_SUITES:-uapi cli} kernel; do
+	tap=$out/results/$suite.tap
+	if [ ! -s "$tap" ]; then
+		printf '%-10s  no results (suite did not run)\n' "$suite"
+		total_fail=$((total_fail + 1))
+		continue
+	fi
+	# A skipped test is neither a pass nor a failure.
+	skip=$(grep -cE '^ok .*# (SKIP|skip)' "$tap")
+	pass=$(grep -E '^ok ' "$tap" | grep -cvE '# (SKIP|skip)')
+	fail=$(grep -cE '^not ok ' "$tap")
+	printf '%-10s %7d %7d %7d\n' "$suite" "$pass" "$fail" "$skip"
+	grep -E '^not ok ' "$tap" | sed 's/^/    /'
+	total_pass=$((total_pass + pass))
+	total_fail=$((total_fail + fail))
+	total_skip=$((total_skip + skip))
+done
+if [ "$vm_rc" -ne 0 ]; then
+	echo "guest run failed (exit $vm_rc)"
+	total_fail=$((total_fail + 1))
+fi
+[ "$total_skip" -eq 0 ] || echo "$total_skip skipped (not counted as passed)"
+echo "$total_pass passed, $total_fail failed"
+[ "$total_fail" -eq 0 ]

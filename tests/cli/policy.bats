@@ -1,0 +1,115 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0
+# ioasidctl policy: load, replace, unload, list, and their errors.
+
+load helpers
+
+setup() { no_policy; }
+teardown() { no_policy; }
+
+@test "policy list names every bundled policy with a description" {
+	expect 0 ioasidctl policy list
+	[[ "$output" =~ minimal\ +at\ most\ max_pasids ]]
+}
+
+@test "policy list -j is a JSON array of name/description" {
+	expect 0 ioasidctl -j policy list
+	[ "$(jq -r '.[] | select(.name == "minimal") | .description' <<<"$output")" != "" ]
+	[ "$(jq -r 'map(keys == ["description", "name"]) | all' <<<"$output")" = true ]
+}
+
+@test "load changes a decision and unload restores the default" {
+	expect 0 pasidtool 3
+	[ "$(grep -c '^ok' <<<"$output")" -eq 3 ]
+
+	expect 0 ioasidctl policy load minimal
+	[ -e /sys/fs/bpf/ioasid/policy ]
+	expect 0 pasidtool 3
+	[ "${lines[0]%% *}" = ok ]
+	[ "${lines[1]%% *}" = ok ]
+	[ "${lines[2]}" = "err EDQUOT" ]
+
+	expect 0 ioasidctl policy unload
+	[ ! -e /sys/fs/bpf/ioasid/policy ]
+	expect 0 pasidtool 3
+	[ "$(grep -c '^ok' <<<"$output")" -eq 3 ]
+}
+
+@test "load a policy from its object file" {
+	expect 0 ioasidctl policy load "$TOP/bpf/.output/minimal.bpf.o"
+	expect 0 pasidtool 3
+	[ "${lines[2]}" = "err EDQUOT" ]
+}
+
+@test "--set writes a knob before load" {
+	expect 0 ioasidctl policy load minimal --set max_pasids=1
+	expect 0 pasidtool 2
+	[ "${lines[0]%% *}" = ok ]
+	[ "${lines[1]}" = "err EDQUOT" ]
+}
+
+@test "replace swaps the policy in place" {
+	expect 0 ioasidctl policy load minimal --set max_pasids=1
+	expect 0 ioasidctl policy replace minimal --set max_pasids=3
+	expect 0 pasidtool 4
+	[ "$(grep -c '^ok' <<<"$output")" -eq 3 ]
+	[ "${lines[3]}" = "err EDQUOT" ]
+}
+
+@test "a second load is refused: another policy is already loaded" {
+	expect 0 ioasidctl policy load minimal
+	expect 1 ioasidctl policy load minimal
+	[[ "$output" == *"another policy is already loaded"* ]]
+}
+
+@test "unload without a policy is an error" {
+	expect 1 ioasidctl policy unload
+	[[ "$output" == *"no policy is loaded"* ]]
+}
+
+@test "replace without a policy is an error" {
+	expect 1 ioasidctl policy replace minimal
+	[[ "$output" == *"no policy is loaded to replace"* ]]
+}
+
+@test "unknown knob is refused and nothing is loaded" {
+	expect 1 ioasidctl policy load minimal --set nope=1
+	[[ "$output" == *"unknown knob 'nope'"* ]]
+	[ ! -e /sys/fs/bpf/ioasid/policy ]
+}
+
+@test "knob value out of range is refused" {
+	expect 1 ioasidctl policy load minimal --set max_pasids=-1
+	[[ "$output" == *"out of range"* ]]
+	expect 1 ioasidctl policy load minimal --set max_pasids=0x100000000
+	[[ "$output" == *"out of range"* ]]
+}
+
+@test "a file that is not a policy is refused" {
+	expect 1 ioasidctl policy load /etc/hostname
+	[[ "$output" == *"not a BPF object file"* ]]
+	expect 1 ioasidctl policy load "$TOP/tests/tools/pasidtool"
+	[[ "$output" == *"not a BPF object file"* ]]
+}
+
+@test "an unknown policy name is refused" {
+	expect 1 ioasidctl policy load no-such-policy
+	[[ "$output" == *"no bundled policy has that name"* ]]
+}
+
+@test "usage errors exit 2" {
+	expect 2 ioasidctl
+	expect 2 ioasidctl policy
+	expect 2 ioasidctl policy load
+	expect 2 ioasidctl policy frobnicate
+	expect 2 ioasidctl policy load minimal --set novalue
+	expect 2 ioasidctl --bogus version
+}
+
+@test "version, plain and JSON" {
+	expect 0 ioasidctl version
+	[[ "${lines[0]}" == "ioasidctl "* ]]
+	expect 0 ioasidctl -j version
+	[ "$(jq -r .version <<<"$output" | cut -c1)" != "" ]
+	[ "$(jq -r 'has("libbpf")' <<<"$output")" = true ]
+}

@@ -1,0 +1,70 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Runs inside the test guest (scripts/vm.sh): loads ioasid.ko, runs every
+# suite, checks the module unloads and the kernel log is clean, and writes
+# one TAP file per suite to $IOASID_OUT/results/.  tests/check.sh reads them
+# on the host.
+#
+#   IOASID_SUITES="uapi cli"   run only these suites
+#   IOASID_TEST_FILTER=GLOB    Criterion --filter for the uapi suite
+set -u
+cd "$(dirname "$0")/.."
+export IOASID_TOP=$PWD
+export PATH="$PWD/cli:$PWD/tests/tools:$PATH"
+
+results=${IOASID_OUT:-/tmp/ioasid-out}/results
+mkdir -p "$results"
+suites=${IOASID_SUITES:-uapi cli}
+
+# A suite the harness itself judges: "check NAME COMMAND..." adds one TAP line.
+kernel_tap=$results/kernel.tap
+kernel_n=0
+check() {
+	local name=$1
+	shift
+	kernel_n=$((kernel_n + 1))
+	if "$@" >>"$results/kernel.log" 2>&1; then
+		echo "ok $kernel_n - $name" >>"$kernel_tap"
+	else
+		echo "not ok $kernel_n - $name" >>"$kernel_tap"
+		echo "FAIL: $name (see kernel.log)"
+	fi
+}
+: >"$kernel_tap"
+
+dmesg -C
+if ! check "insmod ioasid.ko" insmod kernel/ioasid.ko enable_test_interface=1; then
+	cat "$results/kernel.log"
+	exit 1
+fi
+check "/dev/ioasid exists" test -c /dev/ioasid
+check "struct_ops type ioasid_policy_ops registered" \
+	bash -c 'bpftool btf dump file /sys/kernel/btf/ioasid | grep -q "STRUCT .ioasid_policy_ops."'
+
+for suite in $suites; do
+	echo "=== suite $suite"
+	case $suite in
+	uapi)
+		tests/uapi/ioasid-uapi-tests -j1 --timeout 300 \
+			--tap="$results/uapi.tap" \
+			${IOASID_TEST_FILTER:+--filter "$IOASID_TEST_FILTER"}
+		;;
+	cli)
+		bats --tap tests/cli | tee "$results/cli.tap"
+		;;
+	*)
+		echo "unknown suite $suite"
+		echo "not ok 1 - unknown suite $suite" >"$results/$suite.tap"
+		;;
+	esac
+done
+
+echo "=== suite kernel"
+check "no policy left attached" test ! -e /sys/fs/bpf/ioasid/policy
+check "rmmod ioasid" rmmod ioasid
+check "kernel log has no warning, oops or leak" \
+	bash -c '! dmesg | grep -E "WARNING:|BUG:|Oops|UBSAN|KASAN|kmemleak|refcount_t|list_del corruption|general protection"'
+dmesg >"$results/dmesg.txt"
+cat "$kernel_tap"
+exit 0
