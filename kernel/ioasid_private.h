@@ -3,13 +3,27 @@
  * Internal interfaces of ioasid.ko, shared by its files.  One file per
  * concept:
  *
- *   main.c        module init/exit and parameters
- *   context.c     /dev/ioasid: contexts, the object table, ioctl dispatch
- *   pasid.c       the system-wide PASID space
- *   policy.c      struct_ops ioasid_policy_ops: the BPF policy glue
- *                 (its ABI, seen by BPF programs, is policy.h)
- *   trace.c       tracepoints (trace.h)
- *   test_iface.c  IOASID_TEST: mock devices and counters for the test suite
+ *   main.c          module init/exit and parameters
+ *   context.c       /dev/ioasid: contexts, the object table, ioctl dispatch
+ *   ioas.c          IOAS objects and their ioctls (alloc, ranges, map, unmap)
+ *   io_pagetable.c  the area tree of an IOAS: IOVA allocation, allowed
+ *                   ranges, splitting, nesting, and keeping domains in step
+ *   pages.c         pinning user pages and charging them to RLIMIT_MEMLOCK
+ *   domain.c        domains: the translation an IOAS programs, per IOMMU
+ *   sw_pgtable.c    the software page table, the domain of mock devices
+ *   device.c        devices: bind, attach, detach, the device fd
+ *   group.c         IOMMU groups (real and mock) and their viability
+ *   device_pci.c    the ioasid-pci stub driver: PCI devices, regions, BARs
+ *   device_mock.c   mock devices for tests, DMA through a software table
+ *   pasid.c         the system-wide PASID space
+ *   policy.c        struct_ops ioasid_policy_ops: the BPF policy glue
+ *                   (its ABI, seen by BPF programs, is policy.h)
+ *   trace.c         tracepoints (trace.h)
+ *   test_iface.c    IOASID_TEST: mock devices and counters for tests
+ *
+ * Lock order, outermost first:
+ *   device->lock > group->lock > parent ioas->iova_rwsem >
+ *   child ioas->iova_rwsem > domain-internal locks > xa_lock of tables
  */
 #ifndef _IOASID_PRIVATE_H
 #define _IOASID_PRIVATE_H

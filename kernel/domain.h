@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A domain is one translation table that devices use: a real iommu_domain
+ * (PCI devices behind a hardware IOMMU) or the software page table (mock
+ * devices).  An IOAS feeds one domain per IOMMU its devices sit behind and
+ * keeps every one of them programmed from its area tree; the domain knows
+ * nothing about areas or pages.
+ */
+#ifndef _IOASID_DOMAIN_H
+#define _IOASID_DOMAIN_H
+
+#include <linux/list.h>
+#include <linux/refcount.h>
+#include <linux/types.h>
+
+struct ioasid_domain;
+struct ioasid_ioas;
+
+/* Permissions of a translation (same values as IOMMU_READ/IOMMU_WRITE). */
+#define IOASID_PROT_READ	(1 << 0)
+#define IOASID_PROT_WRITE	(1 << 1)
+
+/**
+ * struct ioasid_domain_ops - what a domain type provides
+ * @map: translate [@iova, @iova + @size) to [@paddr, @paddr + @size) with
+ *	@prot.  @iova, @paddr and @size are PAGE_SIZE multiples; the range is
+ *	unmapped.  The domain picks the largest page sizes of its
+ *	@pgsize_bitmap that alignment allows.  All or nothing: on error
+ *	nothing of the range is left mapped.  May sleep.
+ * @unmap: remove the translations of [@iova, @iova + @size).  The caller
+ *	only passes ranges whose every page lies wholly inside (ranges it
+ *	mapped, or unions of them).  Returns the bytes unmapped.  May defer
+ *	IOTLB invalidation to @iotlb_sync.
+ * @iotlb_sync: make every unmap so far visible to the device: after return
+ *	the device reaches none of the removed pages.  May be NULL.
+ * @iova_to_phys: the physical address @iova translates to, or 0.
+ * @free: release the domain; it translates nothing any more.
+ */
+struct ioasid_domain_ops {
+	int (*map)(struct ioasid_domain *domain, unsigned long iova,
+		   phys_addr_t paddr, size_t size, int prot);
+	size_t (*unmap)(struct ioasid_domain *domain, unsigned long iova,
+			size_t size);
+	void (*iotlb_sync)(struct ioasid_domain *domain);
+	phys_addr_t (*iova_to_phys)(struct ioasid_domain *domain,
+				    unsigned long iova);
+	void (*free)(struct ioasid_domain *domain);
+};
+
+/**
+ * struct ioasid_domain - a translation table fed by one IOAS
+ * @ops: the domain type
+ * @ioas: the IOAS that programs it (set by ioasid_ioas_add_domain())
+ * @ioas_item: entry in the IOAS's domain list, under its iova_rwsem
+ * @users: attachments using the domain (groups, PASIDs); the last one to
+ *	go removes it from the IOAS and frees it
+ * @pgsize_bitmap: page sizes the domain can map
+ * @aperture_start: first IOVA the domain can translate
+ * @aperture_last: last IOVA the domain can translate
+ * @owner: identifies the IOMMU behind the domain; domains of an IOAS that
+ *	share an owner are interchangeable, so a device looks for one first
+ */
+struct ioasid_domain {
+	const struct ioasid_domain_ops *ops;
+	struct ioasid_ioas *ioas;
+	struct list_head ioas_item;
+	refcount_t users;
+	unsigned long pgsize_bitmap;
+	u64 aperture_start;
+	u64 aperture_last;
+	const void *owner;
+};
+
+/* sw_pgtable.c: the software page table as a domain (mock devices). */
+struct ioasid_domain *ioasid_sw_domain_alloc(void);
+/* Translate for a mock DMA: physical address and permissions of @iova. */
+int ioasid_sw_domain_translate(struct ioasid_domain *domain,
+			       unsigned long iova, phys_addr_t *paddr,
+			       int *prot);
+
+#endif /* _IOASID_DOMAIN_H */
