@@ -71,6 +71,12 @@ struct ioasid_domain {
 	const void *owner;
 };
 
+/* domain.c: a hardware IOMMU's paging domain (PCI devices). */
+struct device;
+struct iommu_domain;
+struct ioasid_domain *ioasid_iommu_domain_alloc(struct device *dev);
+struct iommu_domain *ioasid_iommu_domain_core(struct ioasid_domain *domain);
+
 /* sw_pgtable.c: the software page table as a domain (mock devices). */
 struct ioasid_domain *ioasid_sw_domain_alloc(void);
 /* Translate for a mock DMA: physical address and permissions of @iova. */

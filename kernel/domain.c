@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Domains: the real iommu_domain as an ioasid_domain, and the sharing of
+ * domains by the devices of an IOAS: a device attaching to an IOAS uses a
+ * domain the IOAS already feeds for the same IOMMU, or brings a new one
+ * that the IOAS programs from its areas before the device uses it.
+ */
+#include <linux/iommu.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+
+#include "device.h"
+#include "domain.h"
+#include "ioas.h"
+
+/**
+ * struct ioasid_iommu_domain - a hardware IOMMU's domain
+ * @domain: what the IOAS sees
+ * @iod: the IOMMU core's domain
+ * @gather: IOTLB invalidations collected by unmap until iotlb_sync;
+ *	serialised like the rest of the domain by the IOAS's iova_rwsem
+ */
+struct ioasid_iommu_domain {
+	struct ioasid_domain domain;
+	struct iommu_domain *iod;
+	struct iommu_iotlb_gather gather;
+};
+
+static struct ioasid_iommu_domain *to_iommu(struct ioasid_domain *domain)
+{
+	return container_of(domain, struct ioasid_iommu_domain, domain);
+}
+
+static int ioasid_iommu_map(struct ioasid_domain *domain, unsigned long iova,
+			    phys_addr_t paddr, size_t size, int prot)
+{
+	/* iommu_map() undoes a partial mapping itself. */
+	return iommu_map(to_iommu(domain)->iod, iova, paddr, size, prot,
+			 GFP_KERNEL_ACCOUNT);
+}
+
+static size_t ioasid_iommu_unmap(struct ioasid_domain *domain,
+				 unsigned long iova, size_t size)
+{
+	struct ioasid_iommu_domain *d = to_iommu(domain);
+
+	return iommu_unmap_fast(d->iod, iova, size, &d->gather);
+}
+
+static void ioasid_iommu_iotlb_sync(struct ioasid_domain *domain)
+{
+	struct ioasid_iommu_domain *d = to_iommu(domain);
+
+	iommu_iotlb_sync(d->iod, &d->gather);
+	iommu_iotlb_gather_init(&d->gather);
+}
+
+static phys_addr_t ioasid_iommu_iova_to_phys(struct ioasid_domain *domain,
+					     unsigned long iova)
+{
+	return iommu_iova_to_phys(to_iommu(domain)->iod, iova);
+}
+
+static void ioasid_iommu_free(struct ioasid_domain *domain)
+{
+	struct ioasid_iommu_domain *d = to_iommu(domain);
+
+	iommu_domain_free(d->iod);
+	kfree(d);
+}
+
+static const struct ioasid_domain_ops ioasid_iommu_domain_ops = {
+	.map = ioasid_iommu_map,
+	.unmap = ioasid_iommu_unmap,
+	.iotlb_sync = ioasid_iommu_iotlb_sync,
+	.iova_to_phys = ioasid_iommu_iova_to_phys,
+	.free = ioasid_iommu_free,
+};
+
+/**
+ * ioasid_iommu_domain_alloc() - a new paging domain of @dev's IOMMU
+ * @dev: a device behind a hardware IOMMU
+ *
+ * Return: the domain, or an ERR_PTR.
+ */
+struct ioasid_domain *ioasid_iommu_domain_alloc(struct device *dev)
+{
+	struct ioasid_iommu_domain *d;
+	struct iommu_domain *iod;
+
+	d = kzalloc(sizeof(*d), GFP_KERNEL_ACCOUNT);
+	if (!d)
+		return ERR_PTR(-ENOMEM);
+	iod = iommu_paging_domain_alloc(dev);
+	if (IS_ERR(iod)) {
+		kfree(d);
+		return ERR_CAST(iod);
+	}
+	d->iod = iod;
+	iommu_iotlb_gather_init(&d->gather);
+	d->domain.ops = &ioasid_iommu_domain_ops;
+	d->domain.pgsize_bitmap = iod->pgsize_bitmap;
+	if (iod->geometry.force_aperture) {
+		d->domain.aperture_start = iod->geometry.aperture_start;
+		d->domain.aperture_last = iod->geometry.aperture_end;
+	} else {
+		d->domain.aperture_start = 0;
+		d->domain.aperture_last = U64_MAX;
+	}
+	INIT_LIST_HEAD(&d->domain.ioas_item);
+	return &d->domain;
+}
+
+/**
+ * ioasid_iommu_domain_core() - the IOMMU core's domain behind @domain
+ * @domain: a domain from ioasid_iommu_domain_alloc()
+ *
+ * Return: the iommu_domain, to attach groups and PASIDs to.
+ */
+struct iommu_domain *ioasid_iommu_domain_core(struct ioasid_domain *domain)
+{
+	return to_iommu(domain)->iod;
+}
+
+/*
+ * Serialises finding, adding and dropping domains, so two devices of one
+ * IOMMU attaching at once end up sharing one domain, and a domain whose
+ * last user is going cannot be found and reused.
+ */
+static DEFINE_MUTEX(ioasid_domain_lock);
+
+/**
+ * ioasid_domain_get() - the domain @idev should use in @ioas
+ * @ioas: the IOAS being attached to
+ * @idev: the device attaching
+ *
+ * Return: a domain with a users reference for the caller, or an ERR_PTR
+ * (-ENOMEM, or -EADDRINUSE when a mapping of @ioas lies outside the
+ * aperture of the new domain).
+ */
+struct ioasid_domain *ioasid_domain_get(struct ioasid_ioas *ioas,
+					struct ioasid_device *idev)
+{
+	const void *owner = idev->ops->domain_owner(idev);
+	struct ioasid_domain *domain;
+	int rc;
+
+	mutex_lock(&ioasid_domain_lock);
+	domain = ioasid_ioas_find_domain(ioas, owner);
+	if (domain)
+		goto out;
+
+	domain = idev->ops->domain_alloc(idev);
+	if (IS_ERR(domain))
+		goto out;
+	domain->owner = owner;
+	refcount_set(&domain->users, 1);
+	rc = ioasid_ioas_add_domain(ioas, domain);
+	if (rc) {
+		domain->ops->free(domain);
+		domain = ERR_PTR(rc);
+	}
+out:
+	mutex_unlock(&ioasid_domain_lock);
+	return domain;
+}
+
+/**
+ * ioasid_domain_put() - drop a users reference
+ * @domain: the domain; the last user takes it out of its IOAS (unmapping
+ *	everything) and frees it
+ *
+ * Devices must no longer translate through @domain (detached first).
+ */
+void ioasid_domain_put(struct ioasid_domain *domain)
+{
+	mutex_lock(&ioasid_domain_lock);
+	if (refcount_dec_and_test(&domain->users)) {
+		ioasid_ioas_remove_domain(domain->ioas, domain);
+		domain->ops->free(domain);
+	}
+	mutex_unlock(&ioasid_domain_lock);
+}
