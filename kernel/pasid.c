@@ -130,6 +130,46 @@ int ioasid_pasid_free_ioctl(struct ioasid_ucmd *ucmd)
 }
 
 /**
+ * ioasid_pasid_attach_get() - use a PASID of @ctx for an attachment
+ * @ctx: the context that must own @pasid
+ * @pasid: the PASID
+ *
+ * A PASID in use cannot be freed (-EBUSY) until ioasid_pasid_attach_put().
+ *
+ * Return: 0, or -EACCES if @ctx does not own @pasid.
+ */
+int ioasid_pasid_attach_get(struct ioasid_ctx *ctx, u32 pasid)
+{
+	struct ioasid_pasid *p;
+	int rc = 0;
+
+	xa_lock(&ctx->pasids);
+	p = xa_load(&ctx->pasids, pasid);
+	if (p)
+		p->attached++;
+	else
+		rc = -EACCES;
+	xa_unlock(&ctx->pasids);
+	return rc;
+}
+
+/**
+ * ioasid_pasid_attach_put() - an attachment stopped using a PASID
+ * @ctx: the owner
+ * @pasid: the PASID
+ */
+void ioasid_pasid_attach_put(struct ioasid_ctx *ctx, u32 pasid)
+{
+	struct ioasid_pasid *p;
+
+	xa_lock(&ctx->pasids);
+	p = xa_load(&ctx->pasids, pasid);
+	if (!WARN_ON(!p || !p->attached))
+		p->attached--;
+	xa_unlock(&ctx->pasids);
+}
+
+/**
  * ioasid_pasid_release_ctx() - free every PASID a closing context owns
  * @ctx: the context; nothing is attached any more
  */

@@ -20,6 +20,7 @@
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 
+#include "device.h"
 #include "ioasid_private.h"
 #include "policy.h"
 #include "trace.h"
@@ -27,25 +28,18 @@
 /* Serialises reg, update and unreg; readers use RCU. */
 static DEFINE_MUTEX(ioasid_policy_lock);
 static struct ioasid_policy_ops __rcu *ioasid_policy;
+/* When the active policy was loaded (ktime_get_real_ns), under the lock. */
+static u64 ioasid_policy_loaded_ns;
 
-/**
- * struct ioasid_policy_counters - what the active policy decided
- * @calls: hook invocations
- * @allow: answers that allowed the operation
- * @deny: answers that refused it
- * @invalid: answers outside the hook's contract (treated as refusals)
- */
-struct ioasid_policy_counters {
+/* What the active policy decided; reset whenever the policy changes. */
+static struct {
 	atomic64_t calls;
 	atomic64_t allow;
 	atomic64_t deny;
 	atomic64_t invalid;
-};
+} ioasid_policy_stats[IOASID_HOOK_MAX];
 
-/* Counters of the active policy; reset whenever the policy changes. */
-static struct ioasid_policy_counters ioasid_policy_stats[IOASID_HOOK_MAX];
-
-static const char *const ioasid_hook_names[IOASID_HOOK_MAX] = {
+const char *const ioasid_policy_hook_names[IOASID_HOOK_MAX] = {
 	[IOASID_HOOK_DEVICE_ATTACH] = "device_attach",
 	[IOASID_HOOK_PASID_ALLOC] = "pasid_alloc",
 	[IOASID_HOOK_GROUP_VIABLE] = "group_viable",
@@ -56,10 +50,71 @@ static const char *const ioasid_hook_names[IOASID_HOOK_MAX] = {
 };
 
 enum ioasid_verdict {
+	IOASID_VERDICT_NOTIFY,	/* a notification: no answer to judge */
 	IOASID_VERDICT_ALLOW,
 	IOASID_VERDICT_DENY,
 	IOASID_VERDICT_INVALID,
 };
+
+/* IDs a decision is about, for its tracepoint. */
+struct ioasid_policy_ids {
+	u32 ctx_id;
+	u32 dev_id;
+	u32 ioas_id;
+	u32 pasid;
+};
+
+static void ioasid_policy_record(const struct ioasid_policy_ops *ops,
+				 enum ioasid_policy_hook hook,
+				 enum ioasid_verdict verdict, s64 ret, int err,
+				 const struct ioasid_policy_ids *ids)
+{
+	atomic64_inc(&ioasid_policy_stats[hook].calls);
+	switch (verdict) {
+	case IOASID_VERDICT_NOTIFY:
+		break;
+	case IOASID_VERDICT_ALLOW:
+		atomic64_inc(&ioasid_policy_stats[hook].allow);
+		break;
+	case IOASID_VERDICT_DENY:
+		atomic64_inc(&ioasid_policy_stats[hook].deny);
+		break;
+	case IOASID_VERDICT_INVALID:
+		atomic64_inc(&ioasid_policy_stats[hook].invalid);
+		break;
+	}
+	trace_ioasid_policy_decision(ops->name, ioasid_policy_hook_names[hook],
+				     ret, err, ids->ctx_id, ids->dev_id,
+				     ids->ioas_id, ids->pasid);
+}
+
+/*
+ * Judge the answer of a hook whose contract is "0 allows, or one of
+ * @denials refuses": returns 0 or the errno to fail the operation with.
+ */
+static int ioasid_policy_judge(const struct ioasid_policy_ops *ops,
+			       enum ioasid_policy_hook hook, s32 ret,
+			       const int *denials, size_t nr_denials,
+			       const struct ioasid_policy_ids *ids)
+{
+	size_t i;
+
+	if (!ret) {
+		ioasid_policy_record(ops, hook, IOASID_VERDICT_ALLOW, ret, 0,
+				     ids);
+		return 0;
+	}
+	for (i = 0; i < nr_denials; i++) {
+		if (ret == denials[i]) {
+			ioasid_policy_record(ops, hook, IOASID_VERDICT_DENY,
+					     ret, ret, ids);
+			return ret;
+		}
+	}
+	ioasid_policy_record(ops, hook, IOASID_VERDICT_INVALID, ret, -EPERM,
+			     ids);
+	return -EPERM;
+}
 
 static void ioasid_policy_fill_caller(struct ioasid_policy_caller *c)
 {
@@ -67,29 +122,39 @@ static void ioasid_policy_fill_caller(struct ioasid_policy_caller *c)
 	c->gid = from_kgid_munged(&init_user_ns, current_gid());
 	c->tgid = task_tgid_nr(current);
 	c->pid = task_pid_nr(current);
-	rcu_read_lock();
-	c->cgroup_id = cgroup_id(task_dfl_cgroup(current));
-	rcu_read_unlock();
+	c->cgroup_id = ioasid_current_cgroup_id();
 	get_task_comm(c->comm, current);
 }
 
-static void ioasid_policy_count(enum ioasid_policy_hook hook,
-				enum ioasid_verdict verdict)
+static void ioasid_policy_fill_ctx(struct ioasid_policy_context *pc,
+				   struct ioasid_ctx *ctx)
 {
-	struct ioasid_policy_counters *c = &ioasid_policy_stats[hook];
+	pc->id = ctx->id;
+	pc->owner_uid = ctx->owner_uid;
+	pc->owner_tgid = ctx->owner_tgid;
+	pc->owner_cgroup_id = ctx->owner_cgroup_id;
+}
 
-	atomic64_inc(&c->calls);
-	switch (verdict) {
-	case IOASID_VERDICT_ALLOW:
-		atomic64_inc(&c->allow);
-		break;
-	case IOASID_VERDICT_DENY:
-		atomic64_inc(&c->deny);
-		break;
-	case IOASID_VERDICT_INVALID:
-		atomic64_inc(&c->invalid);
-		break;
-	}
+static void ioasid_policy_fill_device(struct ioasid_policy_device *pd,
+				      struct ioasid_device *idev, u32 dev_id)
+{
+	pd->dev_id = dev_id;
+	pd->flags = idev->flags;
+	pd->segment = idev->segment;
+	pd->bus = idev->bus;
+	pd->devfn = idev->devfn;
+	pd->vendor = idev->vendor;
+	pd->device = idev->device;
+	pd->class = idev->class;
+}
+
+static void ioasid_policy_fill_group(struct ioasid_policy_group *pg,
+				     struct ioasid_group *group)
+{
+	pg->id = group->id;
+	pg->nr_members = group->ops->nr_members(group);
+	pg->nr_bound = READ_ONCE(group->nr_bound);
+	pg->mock = !group->iommu_group;
 }
 
 /**
@@ -105,19 +170,22 @@ static void ioasid_policy_count(enum ioasid_policy_hook hook,
 int ioasid_policy_pasid_alloc(struct ioasid_ctx *ctx, u32 min, u32 max,
 			      u32 nr_owned, u32 *pasid)
 {
+	static const int denials[] = { -EPERM, -EDQUOT };
+	struct ioasid_policy_ids ids = { .ctx_id = ctx->id };
 	struct ioasid_policy_pasid pctx = {
-		.ctx_id = ctx->id,
 		.min = min,
 		.max = max,
 		.nr_owned = nr_owned,
 	};
-	enum ioasid_verdict verdict;
 	struct ioasid_policy_ops *ops;
-	int rc = 0;
+	int rc;
 	s32 ret;
 
 	*pasid = 0;
+	if (!rcu_access_pointer(ioasid_policy))
+		return 0;
 	ioasid_policy_fill_caller(&pctx.caller);
+	ioasid_policy_fill_ctx(&pctx.ctx, ctx);
 
 	rcu_read_lock();
 	ops = rcu_dereference(ioasid_policy);
@@ -126,22 +194,16 @@ int ioasid_policy_pasid_alloc(struct ioasid_ctx *ctx, u32 min, u32 max,
 		return 0;
 	}
 	ret = ops->pasid_alloc(&pctx);
-	if (ret == 0) {
-		verdict = IOASID_VERDICT_ALLOW;
-	} else if (ret == -EPERM || ret == -EDQUOT) {
-		verdict = IOASID_VERDICT_DENY;
-		rc = ret;
-	} else if (ret > 0 && ret >= min && ret <= max) {
-		verdict = IOASID_VERDICT_ALLOW;
+	if (ret > 0 && ret >= min && ret <= max) {
 		*pasid = ret;
+		ids.pasid = ret;
+		ioasid_policy_record(ops, IOASID_HOOK_PASID_ALLOC,
+				     IOASID_VERDICT_ALLOW, ret, 0, &ids);
+		rc = 0;
 	} else {
-		verdict = IOASID_VERDICT_INVALID;
-		rc = -EPERM;
+		rc = ioasid_policy_judge(ops, IOASID_HOOK_PASID_ALLOC, ret,
+					 denials, ARRAY_SIZE(denials), &ids);
 	}
-	ioasid_policy_count(IOASID_HOOK_PASID_ALLOC, verdict);
-	trace_ioasid_policy_decision(ops->name,
-				     ioasid_hook_names[IOASID_HOOK_PASID_ALLOC],
-				     ret, rc, ctx->id, 0, 0, *pasid);
 	rcu_read_unlock();
 	return rc;
 }
@@ -149,11 +211,264 @@ int ioasid_policy_pasid_alloc(struct ioasid_ctx *ctx, u32 min, u32 max,
 /* The PASID a policy picked turned out to be taken: its answer was wrong. */
 void ioasid_policy_pasid_taken(void)
 {
-	struct ioasid_policy_counters *c =
-		&ioasid_policy_stats[IOASID_HOOK_PASID_ALLOC];
+	atomic64_dec(&ioasid_policy_stats[IOASID_HOOK_PASID_ALLOC].allow);
+	atomic64_inc(&ioasid_policy_stats[IOASID_HOOK_PASID_ALLOC].invalid);
+}
 
-	atomic64_dec(&c->allow);
-	atomic64_inc(&c->invalid);
+/**
+ * ioasid_policy_device_attach() - may @idev attach to an IOAS?
+ * @ctx: the device's context
+ * @idev: the device
+ * @dev_id: its id in @ctx
+ * @ioas_id: the IOAS
+ * @pasid: the PASID, or IOASID_NO_PASID
+ *
+ * Return: 0 to go ahead, or the errno to fail the attach with.
+ */
+int ioasid_policy_device_attach(struct ioasid_ctx *ctx,
+				struct ioasid_device *idev, u32 dev_id,
+				u32 ioas_id, u32 pasid)
+{
+	static const int denials[] = { -EPERM };
+	struct ioasid_policy_ids ids = {
+		.ctx_id = ctx->id,
+		.dev_id = dev_id,
+		.ioas_id = ioas_id,
+		.pasid = pasid == IOASID_NO_PASID ? 0 : pasid,
+	};
+	struct ioasid_policy_attach a = {
+		.ioas_id = ioas_id,
+		.pasid = ids.pasid,
+	};
+	struct ioasid_policy_ops *ops;
+	int rc;
+
+	if (!rcu_access_pointer(ioasid_policy))
+		return 0;
+	ioasid_policy_fill_caller(&a.caller);
+	ioasid_policy_fill_ctx(&a.ctx, ctx);
+	ioasid_policy_fill_device(&a.device, idev, dev_id);
+	ioasid_policy_fill_group(&a.group, idev->group);
+
+	rcu_read_lock();
+	ops = rcu_dereference(ioasid_policy);
+	if (!ops || !ops->device_attach) {
+		rcu_read_unlock();
+		return 0;
+	}
+	rc = ioasid_policy_judge(ops, IOASID_HOOK_DEVICE_ATTACH,
+				 ops->device_attach(&a), denials,
+				 ARRAY_SIZE(denials), &ids);
+	rcu_read_unlock();
+	return rc;
+}
+
+/**
+ * ioasid_policy_device_bind() - tell the policy a device was (un)bound
+ * @ctx: the context
+ * @idev: the device
+ * @dev_id: its id in @ctx
+ * @bind: true for bind, false for unbind
+ */
+void ioasid_policy_device_bind(struct ioasid_ctx *ctx,
+			       struct ioasid_device *idev, u32 dev_id,
+			       bool bind)
+{
+	enum ioasid_policy_hook hook = bind ? IOASID_HOOK_DEVICE_BIND :
+					      IOASID_HOOK_DEVICE_UNBIND;
+	struct ioasid_policy_ids ids = { .ctx_id = ctx->id, .dev_id = dev_id };
+	void (*fn)(const struct ioasid_policy_bind *ctx);
+	struct ioasid_policy_bind b = {};
+	struct ioasid_policy_ops *ops;
+
+	if (!rcu_access_pointer(ioasid_policy))
+		return;
+	ioasid_policy_fill_caller(&b.caller);
+	ioasid_policy_fill_ctx(&b.ctx, ctx);
+	ioasid_policy_fill_device(&b.device, idev, dev_id);
+	ioasid_policy_fill_group(&b.group, idev->group);
+
+	rcu_read_lock();
+	ops = rcu_dereference(ioasid_policy);
+	fn = !ops ? NULL : bind ? ops->device_bind : ops->device_unbind;
+	if (fn) {
+		fn(&b);
+		ioasid_policy_record(ops, hook, IOASID_VERDICT_NOTIFY, 0, 0,
+				     &ids);
+	}
+	rcu_read_unlock();
+}
+
+/**
+ * ioasid_policy_group_viable() - the policy's verdict on a group
+ * @ctx: the context binding
+ * @idev: the device being bound
+ * @group: its group (lock held)
+ * @kernel_viable: the kernel's verdict
+ * @reason: in: the kernel's reason if not viable; out: the final reason
+ * @len: size of @reason
+ *
+ * Tighten-only unless ioasid.ko was loaded with policy_may_relax=1.
+ *
+ * Return: the final verdict.
+ */
+bool ioasid_policy_group_viable(struct ioasid_ctx *ctx,
+				struct ioasid_device *idev,
+				struct ioasid_group *group, bool kernel_viable,
+				char *reason, size_t len)
+{
+	struct ioasid_policy_ids ids = { .ctx_id = ctx->id };
+	struct ioasid_policy_viability v = { .kernel_viable = kernel_viable };
+	enum ioasid_verdict verdict;
+	struct ioasid_policy_ops *ops;
+	bool viable = kernel_viable;
+	s32 ret;
+
+	if (!rcu_access_pointer(ioasid_policy))
+		return kernel_viable;
+	ioasid_policy_fill_caller(&v.caller);
+	ioasid_policy_fill_ctx(&v.ctx, ctx);
+	ioasid_policy_fill_device(&v.device, idev, 0);
+	ioasid_policy_fill_group(&v.group, group);
+
+	rcu_read_lock();
+	ops = rcu_dereference(ioasid_policy);
+	if (!ops || !ops->group_viable) {
+		rcu_read_unlock();
+		return kernel_viable;
+	}
+	ret = ops->group_viable(&v);
+	if (ret == -EPERM) {
+		verdict = IOASID_VERDICT_DENY;
+		if (kernel_viable)
+			snprintf(reason, len, "refused by policy %s",
+				 ops->name);
+		viable = false;
+	} else if (ret == 0 && (kernel_viable || ioasid_policy_may_relax)) {
+		verdict = IOASID_VERDICT_ALLOW;
+		viable = true;
+	} else {
+		/* Out of contract, or relaxing without the opt-in. */
+		verdict = IOASID_VERDICT_INVALID;
+	}
+	ioasid_policy_record(ops, IOASID_HOOK_GROUP_VIABLE, verdict, ret,
+			     viable ? 0 : -EBUSY, &ids);
+	rcu_read_unlock();
+	return viable;
+}
+
+static void ioasid_policy_fill_dma(struct ioasid_policy_dma *d,
+				   struct ioasid_ctx *ctx, u32 ioas_id,
+				   bool nested, u64 iova, u64 length, u32 prot,
+				   u64 ctx_mapped_bytes)
+{
+	ioasid_policy_fill_caller(&d->caller);
+	ioasid_policy_fill_ctx(&d->ctx, ctx);
+	d->ioas_id = ioas_id;
+	d->nested = nested;
+	d->iova = iova;
+	d->length = length;
+	d->prot = prot;
+	d->ctx_mapped_bytes = ctx_mapped_bytes;
+}
+
+/**
+ * ioasid_policy_dma_map() - may this mapping be made?
+ * @ctx: the context of the IOAS
+ * @ioas_id: the IOAS
+ * @nested: the IOAS is nested
+ * @iova: first IOVA (0 when the kernel is to pick it: not known yet)
+ * @length: bytes
+ * @prot: IOASID_IOAS_MAP_READABLE / _WRITEABLE
+ * @ctx_mapped_bytes: bytes @ctx has mapped before this
+ *
+ * Return: 0 to go ahead, or the errno to fail the map with.
+ */
+int ioasid_policy_dma_map(struct ioasid_ctx *ctx, u32 ioas_id, bool nested,
+			  u64 iova, u64 length, u32 prot, u64 ctx_mapped_bytes)
+{
+	static const int denials[] = { -EPERM, -EDQUOT };
+	struct ioasid_policy_ids ids = { .ctx_id = ctx->id, .ioas_id = ioas_id };
+	struct ioasid_policy_ops *ops;
+	struct ioasid_policy_dma d;
+	int rc;
+
+	if (!rcu_access_pointer(ioasid_policy))
+		return 0;
+	ioasid_policy_fill_dma(&d, ctx, ioas_id, nested, iova, length, prot,
+			       ctx_mapped_bytes);
+	rcu_read_lock();
+	ops = rcu_dereference(ioasid_policy);
+	if (!ops || !ops->dma_map) {
+		rcu_read_unlock();
+		return 0;
+	}
+	rc = ioasid_policy_judge(ops, IOASID_HOOK_DMA_MAP, ops->dma_map(&d),
+				 denials, ARRAY_SIZE(denials), &ids);
+	rcu_read_unlock();
+	return rc;
+}
+
+/**
+ * ioasid_policy_dma_unmap() - tell the policy a range was unmapped
+ * @ctx: the context of the IOAS
+ * @ioas_id: the IOAS
+ * @nested: the IOAS is nested
+ * @iova: first IOVA of the range
+ * @length: bytes that were mapped and are not any more
+ * @ctx_mapped_bytes: bytes @ctx had mapped before this
+ */
+void ioasid_policy_dma_unmap(struct ioasid_ctx *ctx, u32 ioas_id,
+			     bool nested, u64 iova, u64 length,
+			     u64 ctx_mapped_bytes)
+{
+	struct ioasid_policy_ids ids = { .ctx_id = ctx->id, .ioas_id = ioas_id };
+	struct ioasid_policy_ops *ops;
+	struct ioasid_policy_dma d;
+
+	if (!rcu_access_pointer(ioasid_policy))
+		return;
+	ioasid_policy_fill_dma(&d, ctx, ioas_id, nested, iova, length, 0,
+			       ctx_mapped_bytes);
+	rcu_read_lock();
+	ops = rcu_dereference(ioasid_policy);
+	if (ops && ops->dma_unmap) {
+		ops->dma_unmap(&d);
+		ioasid_policy_record(ops, IOASID_HOOK_DMA_UNMAP,
+				     IOASID_VERDICT_NOTIFY, 0, 0, &ids);
+	}
+	rcu_read_unlock();
+}
+
+/**
+ * ioasid_policy_info() - the active policy, for introspection
+ * @name: out: its name (IOASID_POLICY_NAME_LEN bytes)
+ * @loaded_ns: out: when it was loaded or last replaced (CLOCK_REALTIME)
+ * @stats: out: per-hook counters since then
+ *
+ * Return: true if a policy is active.
+ */
+bool ioasid_policy_info(char *name, u64 *loaded_ns,
+			struct ioasid_policy_hook_stats *stats)
+{
+	struct ioasid_policy_ops *ops;
+	int i;
+
+	mutex_lock(&ioasid_policy_lock);
+	ops = rcu_dereference_protected(ioasid_policy,
+					lockdep_is_held(&ioasid_policy_lock));
+	if (ops) {
+		strscpy(name, ops->name, IOASID_POLICY_NAME_LEN);
+		*loaded_ns = ioasid_policy_loaded_ns;
+		for (i = 0; i < IOASID_HOOK_MAX; i++) {
+			stats[i].calls = atomic64_read(&ioasid_policy_stats[i].calls);
+			stats[i].allow = atomic64_read(&ioasid_policy_stats[i].allow);
+			stats[i].deny = atomic64_read(&ioasid_policy_stats[i].deny);
+			stats[i].invalid = atomic64_read(&ioasid_policy_stats[i].invalid);
+		}
+	}
+	mutex_unlock(&ioasid_policy_lock);
+	return ops;
 }
 
 /* --- struct_ops plumbing ------------------------------------------------ */
@@ -214,6 +529,7 @@ static int ioasid_policy_check_member(const struct btf_type *t,
 	return 0;
 }
 
+/* A new policy starts with fresh counters. */
 static void ioasid_policy_reset_stats(void)
 {
 	int i;
@@ -224,6 +540,7 @@ static void ioasid_policy_reset_stats(void)
 		atomic64_set(&ioasid_policy_stats[i].deny, 0);
 		atomic64_set(&ioasid_policy_stats[i].invalid, 0);
 	}
+	ioasid_policy_loaded_ns = ktime_get_real_ns();
 }
 
 static int ioasid_policy_reg(void *kdata, struct bpf_link *link)
@@ -284,13 +601,46 @@ static int ioasid_policy_validate(void *kdata)
 }
 
 /* Targets for indirect-call checking (CFI): one per hook. */
-static s32 ioasid_policy_stub_pasid_alloc(const struct ioasid_policy_pasid *ctx)
+static s32 ioasid_stub_device_attach(const struct ioasid_policy_attach *ctx)
 {
 	return 0;
 }
 
+static s32 ioasid_stub_pasid_alloc(const struct ioasid_policy_pasid *ctx)
+{
+	return 0;
+}
+
+static s32 ioasid_stub_group_viable(const struct ioasid_policy_viability *ctx)
+{
+	return 0;
+}
+
+static s32 ioasid_stub_dma_map(const struct ioasid_policy_dma *ctx)
+{
+	return 0;
+}
+
+static void ioasid_stub_dma_unmap(const struct ioasid_policy_dma *ctx)
+{
+}
+
+static void ioasid_stub_device_bind(const struct ioasid_policy_bind *ctx)
+{
+}
+
+static void ioasid_stub_device_unbind(const struct ioasid_policy_bind *ctx)
+{
+}
+
 static struct ioasid_policy_ops ioasid_policy_cfi_stubs = {
-	.pasid_alloc = ioasid_policy_stub_pasid_alloc,
+	.device_attach = ioasid_stub_device_attach,
+	.pasid_alloc = ioasid_stub_pasid_alloc,
+	.group_viable = ioasid_stub_group_viable,
+	.dma_map = ioasid_stub_dma_map,
+	.dma_unmap = ioasid_stub_dma_unmap,
+	.device_bind = ioasid_stub_device_bind,
+	.device_unbind = ioasid_stub_device_unbind,
 };
 
 static struct bpf_struct_ops ioasid_policy_struct_ops = {

@@ -62,6 +62,137 @@ DEFINE_EVENT(ioasid_pasid_class, ioasid_pasid_free,
 	TP_PROTO(u32 ctx_id, u32 pasid),
 	TP_ARGS(ctx_id, pasid));
 
+TRACE_EVENT(ioasid_device_add,
+	TP_PROTO(u32 id, const char *name, u32 group_id),
+	TP_ARGS(id, name, group_id),
+	TP_STRUCT__entry(
+		__field(u32, id)
+		__string(name, name)
+		__field(u32, group_id)
+	),
+	TP_fast_assign(
+		__entry->id = id;
+		__assign_str(name);
+		__entry->group_id = group_id;
+	),
+	TP_printk("device=%u name=%s group=%u",
+		  __entry->id, __get_str(name), __entry->group_id)
+);
+
+TRACE_EVENT(ioasid_device_remove,
+	TP_PROTO(u32 id, const char *name),
+	TP_ARGS(id, name),
+	TP_STRUCT__entry(
+		__field(u32, id)
+		__string(name, name)
+	),
+	TP_fast_assign(
+		__entry->id = id;
+		__assign_str(name);
+	),
+	TP_printk("device=%u name=%s", __entry->id, __get_str(name))
+);
+
+DECLARE_EVENT_CLASS(ioasid_bind_class,
+	TP_PROTO(u32 ctx_id, u32 dev_id, const char *name),
+	TP_ARGS(ctx_id, dev_id, name),
+	TP_STRUCT__entry(
+		__field(u32, ctx_id)
+		__field(u32, dev_id)
+		__string(name, name)
+	),
+	TP_fast_assign(
+		__entry->ctx_id = ctx_id;
+		__entry->dev_id = dev_id;
+		__assign_str(name);
+	),
+	TP_printk("ctx=%u dev=%u name=%s",
+		  __entry->ctx_id, __entry->dev_id, __get_str(name))
+);
+
+DEFINE_EVENT(ioasid_bind_class, ioasid_device_bind,
+	TP_PROTO(u32 ctx_id, u32 dev_id, const char *name),
+	TP_ARGS(ctx_id, dev_id, name));
+
+DEFINE_EVENT(ioasid_bind_class, ioasid_device_unbind,
+	TP_PROTO(u32 ctx_id, u32 dev_id, const char *name),
+	TP_ARGS(ctx_id, dev_id, name));
+
+/* @pasid is 0 for the attachment without PASID. */
+DECLARE_EVENT_CLASS(ioasid_attach_class,
+	TP_PROTO(u32 ctx_id, u32 dev_id, u32 ioas_id, u32 pasid),
+	TP_ARGS(ctx_id, dev_id, ioas_id, pasid),
+	TP_STRUCT__entry(
+		__field(u32, ctx_id)
+		__field(u32, dev_id)
+		__field(u32, ioas_id)
+		__field(u32, pasid)
+	),
+	TP_fast_assign(
+		__entry->ctx_id = ctx_id;
+		__entry->dev_id = dev_id;
+		__entry->ioas_id = ioas_id;
+		__entry->pasid = pasid;
+	),
+	TP_printk("ctx=%u dev=%u ioas=%u pasid=%u", __entry->ctx_id,
+		  __entry->dev_id, __entry->ioas_id, __entry->pasid)
+);
+
+DEFINE_EVENT(ioasid_attach_class, ioasid_device_attach,
+	TP_PROTO(u32 ctx_id, u32 dev_id, u32 ioas_id, u32 pasid),
+	TP_ARGS(ctx_id, dev_id, ioas_id, pasid));
+
+DEFINE_EVENT(ioasid_attach_class, ioasid_device_detach,
+	TP_PROTO(u32 ctx_id, u32 dev_id, u32 ioas_id, u32 pasid),
+	TP_ARGS(ctx_id, dev_id, ioas_id, pasid));
+
+TRACE_EVENT(ioasid_group_add,
+	TP_PROTO(u32 group_id, bool mock),
+	TP_ARGS(group_id, mock),
+	TP_STRUCT__entry(
+		__field(u32, group_id)
+		__field(bool, mock)
+	),
+	TP_fast_assign(
+		__entry->group_id = group_id;
+		__entry->mock = mock;
+	),
+	TP_printk("group=%u mock=%d", __entry->group_id, __entry->mock)
+);
+
+TRACE_EVENT(ioasid_group_remove,
+	TP_PROTO(u32 group_id),
+	TP_ARGS(group_id),
+	TP_STRUCT__entry(
+		__field(u32, group_id)
+	),
+	TP_fast_assign(
+		__entry->group_id = group_id;
+	),
+	TP_printk("group=%u", __entry->group_id)
+);
+
+/* The kernel's and the final (after the policy) viability verdicts. */
+TRACE_EVENT(ioasid_group_verdict,
+	TP_PROTO(u32 group_id, bool kernel, bool final, const char *reason),
+	TP_ARGS(group_id, kernel, final, reason),
+	TP_STRUCT__entry(
+		__field(u32, group_id)
+		__field(bool, kernel)
+		__field(bool, final)
+		__string(reason, reason)
+	),
+	TP_fast_assign(
+		__entry->group_id = group_id;
+		__entry->kernel = kernel;
+		__entry->final = final;
+		__assign_str(reason);
+	),
+	TP_printk("group=%u kernel_viable=%d viable=%d reason=\"%s\"",
+		  __entry->group_id, __entry->kernel, __entry->final,
+		  __get_str(reason))
+);
+
 /*
  * One event per policy decision.  @ret is what the BPF program returned,
  * @err what the kernel made of it (0 = allowed).
