@@ -10,6 +10,7 @@
  * new user can appear after the check; the memory goes when the last
  * in-flight reference is dropped.
  */
+#include <linux/cgroup.h>
 #include <linux/cred.h>
 #include <linux/file.h>
 #include <linux/fs.h>
@@ -145,65 +146,94 @@ union ioasid_ucmd_buffer {
 	struct ioasid_destroy destroy;
 	struct ioasid_pasid_alloc pasid_alloc;
 	struct ioasid_pasid_free pasid_free;
+	struct ioasid_device_bind device_bind;
+	struct ioasid_device_unbind device_unbind;
+	struct ioasid_device_attach device_attach;
+	struct ioasid_device_detach device_detach;
+	struct ioasid_device_info device_info;
+	struct ioasid_region_info region_info;
 	struct ioasid_test test;
 };
 
-struct ioasid_ioctl_op {
-	unsigned int size;
-	unsigned int min_size;
-	unsigned int ioctl_num;
-	int (*execute)(struct ioasid_ucmd *ucmd);
-};
+/**
+ * ioasid_ioctl_dispatch() - run an ioctl from a table of IOASID_IOCTL_OPs
+ * @ops: the table, indexed by _IOC_NR(cmd) - IOASID_CMD_BASE
+ * @nr_ops: its length
+ * @cmd: the ioctl number
+ * @arg: the user pointer to its struct
+ * @ucmd: ctx or idev set by the caller; the rest is filled in here
+ *
+ * Copies the struct in (zero-extending an older, shorter one; refusing a
+ * newer, longer one whose extra bytes are not zero) and calls the handler.
+ *
+ * Return: the handler's result, -ENOTTY for a number not in @ops, -EINVAL
+ * for a size below the struct's first version, -E2BIG, -EFAULT.
+ */
+long ioasid_ioctl_dispatch(const struct ioasid_ioctl_op *ops, size_t nr_ops,
+			   unsigned int cmd, unsigned long arg,
+			   struct ioasid_ucmd *ucmd)
+{
+	const struct ioasid_ioctl_op *op;
+	union ioasid_ucmd_buffer buf;
+	unsigned int nr = _IOC_NR(cmd);
+	int rc;
 
-#define IOCTL_OP(_ioctl, _fn, _struct, _last)				\
-	[_IOC_NR(_ioctl) - IOASID_CMD_BASE] = {				\
-		.size = sizeof(_struct) +				\
-			BUILD_BUG_ON_ZERO(sizeof(union ioasid_ucmd_buffer) < \
-					  sizeof(_struct)),		\
-		.min_size = offsetofend(_struct, _last),		\
-		.ioctl_num = _ioctl,					\
-		.execute = _fn,						\
-	}
+	if (nr < IOASID_CMD_BASE || nr - IOASID_CMD_BASE >= nr_ops)
+		return -ENOTTY;
+	op = &ops[nr - IOASID_CMD_BASE];
+	if (!op->execute || op->ioctl_num != cmd)
+		return -ENOTTY;
+	if (WARN_ON(op->size > sizeof(buf)))
+		return -EINVAL;
+
+	ucmd->ubuffer = (void __user *)arg;
+	rc = get_user(ucmd->user_size, (u32 __user *)ucmd->ubuffer);
+	if (rc)
+		return rc;
+	if (ucmd->user_size < op->min_size)
+		return -EINVAL;
+	rc = copy_struct_from_user(&buf, op->size, ucmd->ubuffer,
+				   ucmd->user_size);
+	if (rc)
+		return rc;
+	ucmd->cmd = &buf;
+	return op->execute(ucmd);
+}
 
 static const struct ioasid_ioctl_op ioasid_ioctl_ops[] = {
-	IOCTL_OP(IOASID_DESTROY, ioasid_destroy_ioctl, struct ioasid_destroy, id),
-	IOCTL_OP(IOASID_PASID_ALLOC, ioasid_pasid_alloc_ioctl,
-		 struct ioasid_pasid_alloc, __reserved),
-	IOCTL_OP(IOASID_PASID_FREE, ioasid_pasid_free_ioctl,
-		 struct ioasid_pasid_free, pasid),
-	IOCTL_OP(IOASID_TEST, ioasid_test_ioctl, struct ioasid_test, __pad),
+	IOASID_IOCTL_OP(IOASID_DESTROY, ioasid_destroy_ioctl,
+			struct ioasid_destroy, id),
+	IOASID_IOCTL_OP(IOASID_PASID_ALLOC, ioasid_pasid_alloc_ioctl,
+			struct ioasid_pasid_alloc, __reserved),
+	IOASID_IOCTL_OP(IOASID_PASID_FREE, ioasid_pasid_free_ioctl,
+			struct ioasid_pasid_free, pasid),
+	IOASID_IOCTL_OP(IOASID_TEST, ioasid_test_ioctl, struct ioasid_test,
+			__pad),
 };
 
 static long ioasid_fops_ioctl(struct file *filp, unsigned int cmd,
 			      unsigned long arg)
 {
-	struct ioasid_ctx *ctx = filp->private_data;
-	const struct ioasid_ioctl_op *op;
-	union ioasid_ucmd_buffer buf;
-	struct ioasid_ucmd ucmd = {};
-	unsigned int nr = _IOC_NR(cmd);
-	int rc;
+	struct ioasid_ucmd ucmd = { .ctx = filp->private_data };
 
-	if (nr < IOASID_CMD_BASE ||
-	    nr - IOASID_CMD_BASE >= ARRAY_SIZE(ioasid_ioctl_ops))
-		return -ENOTTY;
-	op = &ioasid_ioctl_ops[nr - IOASID_CMD_BASE];
-	if (op->ioctl_num != cmd)
-		return -ENOTTY;
+	return ioasid_ioctl_dispatch(ioasid_ioctl_ops,
+				     ARRAY_SIZE(ioasid_ioctl_ops), cmd, arg,
+				     &ucmd);
+}
 
-	ucmd.ctx = ctx;
-	ucmd.ubuffer = (void __user *)arg;
-	rc = get_user(ucmd.user_size, (u32 __user *)ucmd.ubuffer);
-	if (rc)
-		return rc;
-	if (ucmd.user_size < op->min_size)
-		return -EINVAL;
-	rc = copy_struct_from_user(&buf, op->size, ucmd.ubuffer,
-				   ucmd.user_size);
-	if (rc)
-		return rc;
-	ucmd.cmd = &buf;
-	return op->execute(&ucmd);
+/**
+ * ioasid_current_cgroup_id() - the cgroup v2 id of the current task
+ *
+ * Return: the id (1, the root, without cgroup v2).
+ */
+u64 ioasid_current_cgroup_id(void)
+{
+	u64 id;
+
+	rcu_read_lock();
+	id = cgroup_id(task_dfl_cgroup(current));
+	rcu_read_unlock();
+	return id;
 }
 
 static int ioasid_fops_open(struct inode *inode, struct file *filp)
@@ -220,6 +250,7 @@ static int ioasid_fops_open(struct inode *inode, struct file *filp)
 	ctx->owner_tgid = task_tgid_nr(current);
 	ctx->owner_uid = from_kuid_munged(&init_user_ns, current_uid());
 	get_task_comm(ctx->owner_comm, current);
+	ctx->owner_cgroup_id = ioasid_current_cgroup_id();
 
 	rc = xa_alloc(&ioasid_ctx_ids, &ctx->id, ctx, xa_limit_32b, GFP_KERNEL);
 	if (rc) {

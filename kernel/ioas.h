@@ -69,6 +69,54 @@ struct ioasid_domain *ioasid_ioas_find_domain(struct ioasid_ioas *ioas,
 void ioasid_ioas_read_lock(struct ioasid_ioas *ioas);
 void ioasid_ioas_read_unlock(struct ioasid_ioas *ioas);
 
+/**
+ * struct ioasid_ioas_info - an IOAS as introspection shows it
+ * @id: its id in the context
+ * @parent_id: the parent of a nested IOAS, 0 for a paging one
+ * @nr_children: nested IOAS built on it
+ * @nr_attached: attachments (devices, PASIDs)
+ * @nr_domains: domains it programs
+ * @nr_mappings: mappings (areas)
+ * @mapped_bytes: bytes mapped
+ * @pinned_pages: pages pinned for it (0 for a nested IOAS)
+ */
+struct ioasid_ioas_info {
+	u32 id;
+	u32 parent_id;
+	u32 nr_children;
+	u32 nr_attached;
+	u32 nr_domains;
+	u32 nr_mappings;
+	u64 mapped_bytes;
+	u64 pinned_pages;
+};
+
+/**
+ * struct ioasid_mapping_info - one mapping of an IOAS
+ * @iova: first IOVA
+ * @length: bytes
+ * @source: user VA (paging IOAS) or parent IOVA (nested IOAS)
+ * @prot: IOASID_IOAS_MAP_READABLE / _WRITEABLE
+ */
+struct ioasid_mapping_info {
+	u64 iova;
+	u64 length;
+	u64 source;
+	u32 prot;
+};
+
+/* Introspection; both take the IOAS's iova_rwsem for reading. */
+void ioasid_ioas_get_info(struct ioasid_ioas *ioas,
+			  struct ioasid_ioas_info *info);
+/*
+ * Calls @fn for each mapping from @start_iova on, in IOVA order, until
+ * @fn returns non-zero, which is then returned (0 after the last one).
+ */
+int ioasid_ioas_for_each_mapping(struct ioasid_ioas *ioas, u64 start_iova,
+				 int (*fn)(const struct ioasid_mapping_info *m,
+					   void *arg),
+				 void *arg);
+
 /* Module-wide pinned page count (IOASID_TEST_STATS, introspection). */
 u64 ioasid_pinned_pages(void);
 /* Live IOAS objects (IOASID_TEST_STATS). */

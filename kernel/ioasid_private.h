@@ -35,6 +35,8 @@
 #include <uapi/linux/ioasid.h>
 
 struct file;
+struct ioasid_device;
+struct ioasid_group;
 
 /* Module parameters (main.c). */
 extern bool ioasid_enable_test_interface;
@@ -55,6 +57,9 @@ extern bool ioasid_policy_may_relax;
  * @owner_tgid: thread group that opened the context
  * @owner_uid: uid that opened the context
  * @owner_comm: command name of the opener
+ * @owner_cgroup_id: cgroup v2 id of the opener (the tenant, for policies)
+ * @mapped_bytes: bytes mapped in the context's paging IOAS (kept by ioas.c)
+ * @pinned_pages: pages pinned for the context (kept by pages.c)
  */
 struct ioasid_ctx {
 	struct file *file;
@@ -64,7 +69,12 @@ struct ioasid_ctx {
 	pid_t owner_tgid;
 	uid_t owner_uid;
 	char owner_comm[TASK_COMM_LEN];
+	u64 owner_cgroup_id;
+	atomic64_t mapped_bytes;
+	atomic64_t pinned_pages;
 };
+
+u64 ioasid_current_cgroup_id(void);
 
 enum ioasid_object_type {
 	IOASID_OBJ_NONE,
@@ -113,19 +123,48 @@ int ioasid_ctx_count(void);
 
 /**
  * struct ioasid_ucmd - an ioctl in flight
- * @ctx: the context the ioctl runs in
+ * @ctx: the context the ioctl runs in (/dev/ioasid ioctls)
+ * @idev: the device the ioctl runs on (device fd ioctls)
  * @ubuffer: user pointer to the ioctl struct
  * @user_size: size user space declared
  * @cmd: kernel copy of the struct (zero-extended to the kernel's size)
  */
 struct ioasid_ucmd {
 	struct ioasid_ctx *ctx;
+	struct ioasid_device *idev;
 	void __user *ubuffer;
 	u32 user_size;
 	void *cmd;
 };
 
 int ioasid_ucmd_respond(struct ioasid_ucmd *ucmd, size_t cmd_len);
+
+/**
+ * struct ioasid_ioctl_op - one entry of an ioctl table
+ * @size: the kernel's size of the struct
+ * @min_size: the size of its first published version
+ * @ioctl_num: the full ioctl number
+ * @execute: the handler
+ */
+struct ioasid_ioctl_op {
+	unsigned int size;
+	unsigned int min_size;
+	unsigned int ioctl_num;
+	int (*execute)(struct ioasid_ucmd *ucmd);
+};
+
+/* An entry for @_ioctl whose struct's first version ended at @_last. */
+#define IOASID_IOCTL_OP(_ioctl, _fn, _struct, _last)			\
+	[_IOC_NR(_ioctl) - IOASID_CMD_BASE] = {				\
+		.size = sizeof(_struct),				\
+		.min_size = offsetofend(_struct, _last),		\
+		.ioctl_num = _ioctl,					\
+		.execute = _fn,						\
+	}
+
+long ioasid_ioctl_dispatch(const struct ioasid_ioctl_op *ops, size_t nr_ops,
+			   unsigned int cmd, unsigned long arg,
+			   struct ioasid_ucmd *ucmd);
 
 int ioasid_misc_register(void);
 void ioasid_misc_deregister(void);
@@ -134,6 +173,8 @@ void ioasid_misc_deregister(void);
 
 int ioasid_pasid_alloc_ioctl(struct ioasid_ucmd *ucmd);
 int ioasid_pasid_free_ioctl(struct ioasid_ucmd *ucmd);
+int ioasid_pasid_attach_get(struct ioasid_ctx *ctx, u32 pasid);
+void ioasid_pasid_attach_put(struct ioasid_ctx *ctx, u32 pasid);
 void ioasid_pasid_release_ctx(struct ioasid_ctx *ctx);
 unsigned int ioasid_pasid_count(void);
 
@@ -143,6 +184,25 @@ int ioasid_policy_init(void);
 int ioasid_policy_pasid_alloc(struct ioasid_ctx *ctx, u32 min, u32 max,
 			      u32 nr_owned, u32 *pasid);
 void ioasid_policy_pasid_taken(void);
+int ioasid_policy_device_attach(struct ioasid_ctx *ctx,
+				struct ioasid_device *idev, u32 dev_id,
+				u32 ioas_id, u32 pasid);
+void ioasid_policy_device_bind(struct ioasid_ctx *ctx,
+			       struct ioasid_device *idev, u32 dev_id,
+			       bool bind);
+bool ioasid_policy_group_viable(struct ioasid_ctx *ctx,
+				struct ioasid_device *idev,
+				struct ioasid_group *group, bool kernel_viable,
+				char *reason, size_t len);
+int ioasid_policy_dma_map(struct ioasid_ctx *ctx, u32 ioas_id, bool nested,
+			  u64 iova, u64 length, u32 prot, u64 ctx_mapped_bytes);
+void ioasid_policy_dma_unmap(struct ioasid_ctx *ctx, u32 ioas_id,
+			     bool nested, u64 iova, u64 length,
+			     u64 ctx_mapped_bytes);
+struct ioasid_policy_hook_stats;
+bool ioasid_policy_info(char *name, u64 *loaded_ns,
+			struct ioasid_policy_hook_stats *stats);
+extern const char *const ioasid_policy_hook_names[];
 
 /* --- test_iface.c ------------------------------------------------------ */
 

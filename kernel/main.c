@@ -6,6 +6,8 @@
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 
+#include "device.h"
+#include "ioas.h"
 #include "ioasid_private.h"
 
 bool ioasid_enable_test_interface;
@@ -27,14 +29,23 @@ static int __init ioasid_init(void)
 	 * There is no call to unregister a struct_ops type: the BPF core
 	 * drops it together with the module's BTF when the module goes.
 	 */
+	ioasid_ioas_init();
+	ioasid_device_init();
 	rc = ioasid_policy_init();
 	if (rc)
 		return rc;
-	return ioasid_misc_register();
+	rc = ioasid_misc_register();
+	if (rc)
+		return rc;
+	rc = ioasid_pci_init();
+	if (rc)
+		ioasid_misc_deregister();
+	return rc;
 }
 
 static void __exit ioasid_exit(void)
 {
+	ioasid_pci_exit();
 	ioasid_misc_deregister();
 }
 

@@ -5,7 +5,10 @@
  * enable_test_interface=1, and only for CAP_SYS_ADMIN.
  */
 #include <linux/capability.h>
+#include <linux/file.h>
 
+#include "device.h"
+#include "ioas.h"
 #include "ioasid_private.h"
 
 static int ioasid_test_stats(struct ioasid_ucmd *ucmd)
@@ -13,9 +16,45 @@ static int ioasid_test_stats(struct ioasid_ucmd *ucmd)
 	struct ioasid_test *cmd = ucmd->cmd;
 
 	memset(&cmd->stats, 0, sizeof(cmd->stats));
+	cmd->stats.out_pinned_pages = ioasid_pinned_pages();
 	cmd->stats.out_contexts = ioasid_ctx_count();
+	cmd->stats.out_ioas = ioasid_ioas_count();
 	cmd->stats.out_pasids = ioasid_pasid_count();
+	cmd->stats.out_mock_devices = ioasid_mock_count();
 	return ioasid_ucmd_respond(ucmd, sizeof(*cmd));
+}
+
+static int ioasid_test_mock_create(struct ioasid_ucmd *ucmd)
+{
+	struct ioasid_test *cmd = ucmd->cmd;
+	struct file *file;
+	int fd, rc;
+
+	fd = get_unused_fd_flags(O_CLOEXEC);
+	if (fd < 0)
+		return fd;
+	file = ioasid_mock_create(&cmd->mock_create);
+	if (IS_ERR(file)) {
+		put_unused_fd(fd);
+		return PTR_ERR(file);
+	}
+	cmd->mock_create.out_fd = fd;
+	rc = ioasid_ucmd_respond(ucmd, sizeof(*cmd));
+	if (rc) {
+		fput(file);
+		put_unused_fd(fd);
+		return rc;
+	}
+	fd_install(fd, file);
+	return 0;
+}
+
+static int ioasid_test_mock_dma(struct ioasid_ucmd *ucmd)
+{
+	struct ioasid_test *cmd = ucmd->cmd;
+	int rc = ioasid_mock_dma(&cmd->mock_dma);
+
+	return rc ?: ioasid_ucmd_respond(ucmd, sizeof(*cmd));
 }
 
 int ioasid_test_ioctl(struct ioasid_ucmd *ucmd)
@@ -30,6 +69,12 @@ int ioasid_test_ioctl(struct ioasid_ucmd *ucmd)
 	switch (cmd->op) {
 	case IOASID_TEST_STATS:
 		return ioasid_test_stats(ucmd);
+	case IOASID_TEST_MOCK_DEVICE_CREATE:
+		return ioasid_test_mock_create(ucmd);
+	case IOASID_TEST_MOCK_DMA:
+		return ioasid_test_mock_dma(ucmd);
+	case IOASID_TEST_MOCK_SET_DRIVER:
+		return ioasid_mock_set_driver(&cmd->mock_set_driver);
 	default:
 		return -EOPNOTSUPP;
 	}

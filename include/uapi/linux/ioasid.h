@@ -253,6 +253,7 @@ struct ioasid_ioas_unmap {
  * @min: lowest acceptable PASID (0 means IOASID_PASID_MIN)
  * @max: highest acceptable PASID (0 means IOASID_PASID_MAX)
  * @out_pasid: the PASID, owned by this context until freed or closed
+ * @__reserved: must be zero
  *
  * Allocates from the system-wide PASID space.  A loaded policy's
  * pasid_alloc hook may pick the PASID (the kernel checks it is inside
@@ -375,6 +376,7 @@ struct ioasid_device_attach {
  * @size: sizeof(struct ioasid_device_detach)
  * @flags: &enum ioasid_device_attach_flags
  * @pasid: with IOASID_DEVICE_ATTACH_PASID, the PASID to detach
+ * @__reserved: must be zero
  *
  * After return the device (or PASID) reaches no memory and BAR access is
  * revoked until the next attach.

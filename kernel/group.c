@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * IOMMU groups: the smallest set of devices the IOMMU can isolate from
+ * each other.  A group may be handed to user space only whole: it is
+ * viable when every member is driver-less, bound to ioasid, or bound to a
+ * driver that does no kernel DMA (driver_managed_dma); the loaded policy
+ * may tighten that verdict (and relax it only with policy_may_relax=1).
+ *
+ * The table ioasid_groups maps group id -> group for every group one of
+ * our devices is in; its xa_lock also guards taking a reference on lookup.
+ */
+#include <linux/slab.h>
+
+#include "device.h"
+#include "trace.h"
+
+static DEFINE_XARRAY(ioasid_groups);
+
+/**
+ * ioasid_group_init() - initialise a group of a given type
+ * @group: the group, zeroed, embedded in the type's structure
+ * @ops: the type
+ * @id: the group id (iommu_group_id() for real groups)
+ */
+void ioasid_group_init(struct ioasid_group *group,
+		       const struct ioasid_group_ops *ops, u32 id)
+{
+	kref_init(&group->ref);
+	mutex_init(&group->lock);
+	INIT_LIST_HEAD(&group->devices);
+	group->ops = ops;
+	group->id = id;
+}
+
+/**
+ * ioasid_group_publish() - make a new group findable by id
+ * @group: the group
+ *
+ * Return: 0, or -EEXIST if a group with that id is known already.
+ */
+int ioasid_group_publish(struct ioasid_group *group)
+{
+	int rc = xa_insert(&ioasid_groups, group->id, group, GFP_KERNEL);
+
+	if (rc == -EBUSY)
+		rc = -EEXIST;
+	if (!rc)
+		trace_ioasid_group_add(group->id, !group->iommu_group);
+	return rc;
+}
+
+/**
+ * ioasid_group_find() - look a group up by id and take a reference
+ * @id: the group id
+ *
+ * Return: the group or NULL.
+ */
+struct ioasid_group *ioasid_group_find(u32 id)
+{
+	struct ioasid_group *group;
+
+	xa_lock(&ioasid_groups);
+	group = xa_load(&ioasid_groups, id);
+	if (group && !kref_get_unless_zero(&group->ref))
+		group = NULL;
+	xa_unlock(&ioasid_groups);
+	return group;
+}
+
+struct ioasid_group *ioasid_group_get(struct ioasid_group *group)
+{
+	kref_get(&group->ref);
+	return group;
+}
+
+static void ioasid_group_release(struct kref *ref)
+{
+	struct ioasid_group *group = container_of(ref, struct ioasid_group,
+						  ref);
+
+	/* Only erase our own entry: a new group may have taken the id. */
+	xa_cmpxchg(&ioasid_groups, group->id, group, NULL, GFP_KERNEL);
+	trace_ioasid_group_remove(group->id);
+	WARN_ON(!list_empty(&group->devices) || group->owner || group->ioas);
+	group->ops->release(group);
+}
+
+void ioasid_group_put(struct ioasid_group *group)
+{
+	kref_put(&group->ref, ioasid_group_release);
+}
+
+/**
+ * ioasid_group_count() - number of known groups
+ *
+ * Return: the count.
+ */
+unsigned int ioasid_group_count(void)
+{
+	struct ioasid_group *group;
+	unsigned long id;
+	unsigned int n = 0;
+
+	xa_lock(&ioasid_groups);
+	xa_for_each(&ioasid_groups, id, group)
+		n++;
+	xa_unlock(&ioasid_groups);
+	return n;
+}
+
+/**
+ * ioasid_group_viable_locked() - may @idev's group be handed to @ctx?
+ * @group: the group, its lock held
+ * @ctx: the context binding
+ * @idev: the device being bound
+ *
+ * The kernel's verdict, then the policy's (which may only tighten it
+ * unless policy_may_relax is set).  A refusal's reason is left in
+ * @group->reason, and both verdicts are traced.
+ *
+ * Return: true if the bind may go ahead.
+ */
+bool ioasid_group_viable_locked(struct ioasid_group *group,
+				struct ioasid_ctx *ctx,
+				struct ioasid_device *idev)
+{
+	char reason[sizeof(group->reason)] = "";
+	bool kernel, final;
+
+	lockdep_assert_held(&group->lock);
+	kernel = group->ops->verdict(group, reason, sizeof(reason));
+	final = ioasid_policy_group_viable(ctx, idev, group, kernel, reason,
+					   sizeof(reason));
+	strscpy(group->reason, final ? "" : reason, sizeof(group->reason));
+	trace_ioasid_group_verdict(group->id, kernel, final, reason);
+	return final;
+}
+
+/**
+ * ioasid_group_recheck() - a member's driver changed: judge again
+ * @group: the group
+ *
+ * Updates the reason shown to operators.  The IOMMU core itself keeps a
+ * kernel DMA driver from binding to a member while the group is owned.
+ */
+void ioasid_group_recheck(struct ioasid_group *group)
+{
+	char reason[sizeof(group->reason)] = "";
+	bool viable;
+
+	mutex_lock(&group->lock);
+	viable = group->ops->verdict(group, reason, sizeof(reason));
+	strscpy(group->reason, viable ? "" : reason, sizeof(group->reason));
+	trace_ioasid_group_verdict(group->id, viable, viable, reason);
+	mutex_unlock(&group->lock);
+}
