@@ -6,6 +6,7 @@
 #   make check      build, boot the guest, run every test suite
 #   make demo       build, boot the guest, show a policy changing a decision
 #   make vm         interactive shell in the test guest
+#   make lint       checkpatch and kernel-doc on the kernel sources
 #   make KDIR=/lib/modules/$(uname -r)/build module
 #                   build only ioasid.ko for another (>= 6.9) kernel tree
 #
@@ -33,7 +34,7 @@ export KVER KDIR
 MODULE := kernel/ioasid.ko
 VM := scripts/vm.sh
 
-.PHONY: all module bpf cli tests check demo vm clean help
+.PHONY: all module bpf cli tests check lint demo vm clean help
 
 all: module bpf cli tests
 
@@ -52,6 +53,9 @@ tests: cli
 check: all
 	@tests/check.sh
 
+lint:
+	@scripts/lint.sh | grep -v '^ok'
+
 demo: all
 	$(VM) -- scripts/demo.sh
 
@@ -66,4 +70,4 @@ clean:
 	$(MAKE) -C tests clean
 
 help:
-	@sed -n '3,14p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,15p' Makefile | sed 's/^# \{0,1\}//'

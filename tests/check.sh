@@ -11,12 +11,19 @@ out=$(mktemp -d "${TMPDIR:-/tmp}/ioasid-check.XXXXXX")
 trap 'rm -rf "$out"' EXIT
 scripts/vm.sh --out "$out" -- tests/run-in-guest.sh
 vm_rc=$?
+# Style of the kernel sources (checkpatch, kernel-doc) runs on the host.
+if [[ " ${IOASID_SUITES:-lint} " == *" lint "* ]]; then
+	mkdir -p "$out/results"
+	echo "=== suite lint"
+	scripts/lint.sh >"$out/results/lint.tap"
+	grep -A3 '^not ok' "$out/results/lint.tap"
+fi
 
 total_pass=0
 total_fail=0
 total_skip=0
 printf '\n%-10s %7s %7s %7s\n' suite passed failed skipped
-for suite in ${IOASID_SUITES:-uapi cli} kernel; do
+for suite in ${IOASID_SUITES:-uapi cli lint} kernel; do
 	tap=$out/results/$suite.tap
 	if [ ! -s "$tap" ]; then
 		printf '%-10s  no results (suite did not run)\n' "$suite"

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Kernel style checks of the module's sources, as TAP on stdout: one test
+# per file for checkpatch.pl (no errors, no warnings) and one per file for
+# kernel-doc (no warnings).  checkpatch.pl is not in the headers package:
+# it is taken, once, from Debian's linux-source package of the target
+# kernel series and kept in $CACHE.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+CACHE=${CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ioasid}
+KVER=${KVER:-$(scripts/setup.sh | tail -n1)}
+series=$(echo "$KVER" | cut -d. -f1-2)
+tools=$CACHE/checkpatch-$series
+kdoc=/usr/src/linux-headers-$KVER/scripts/kernel-doc
+[ -x "$kdoc" ] || kdoc=$(ls /usr/src/linux-headers-*-common/scripts/kernel-doc 2>/dev/null | head -n1)
+
+fetch_checkpatch() {
+	[ -s "$tools/checkpatch.pl" ] && return 0
+	local tmp
+	tmp=$(mktemp -d)
+	(cd "$tmp" && apt-get -q -o APT::Sandbox::User=root download \
+		"linux-source-$series" >/dev/null) || { rm -rf "$tmp"; return 1; }
+	dpkg-deb --fsys-tarfile "$tmp"/linux-source-"$series"_*.deb |
+		tar -x -O --wildcards "*/linux-source-$series.tar.xz" |
+		tar -xJ -C "$tmp" --wildcards \
+			"linux-source-$series/scripts/checkpatch.pl" \
+			"linux-source-$series/scripts/spelling.txt" \
+			"linux-source-$series/scripts/const_structs.checkpatch"
+	mkdir -p "$tools"
+	mv "$tmp/linux-source-$series/scripts/"* "$tools/"
+	rm -rf "$tmp"
+}
+
+files=$(ls kernel/*.c kernel/*.h include/uapi/linux/*.h | grep -v '\.mod\.c$')
+n=0
+if ! fetch_checkpatch; then
+	echo "not ok 1 - checkpatch.pl could not be fetched (linux-source-$series)"
+	exit 0
+fi
+for f in $files; do
+	n=$((n + 1))
+	out=$(perl "$tools/checkpatch.pl" --no-tree --terse -f "$f" 2>&1)
+	if ! grep -qE ': (ERROR|WARNING):' <<<"$out"; then
+		echo "ok $n - checkpatch $f"
+	else
+		echo "not ok $n - checkpatch $f"
+		echo "$out" | sed 's/^/# /'
+	fi
+done
+for f in $files; do
+	n=$((n + 1))
+	out=$(perl "$kdoc" -none -Wall "$f" 2>&1)
+	if [ -z "$out" ]; then
+		echo "ok $n - kernel-doc $f"
+	else
+		echo "not ok $n - kernel-doc $f"
+		echo "$out" | sed 's/^/# /'
+	fi
+done
+echo "1..$n"
