@@ -20,6 +20,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
+#include "ioas.h"
 #include "ioasid_private.h"
 #include "trace.h"
 
@@ -144,6 +145,10 @@ int ioasid_ucmd_respond(struct ioasid_ucmd *ucmd, size_t cmd_len)
 
 union ioasid_ucmd_buffer {
 	struct ioasid_destroy destroy;
+	struct ioasid_ioas_alloc ioas_alloc;
+	struct ioasid_ioas_iova_ranges iova_ranges;
+	struct ioasid_ioas_map map;
+	struct ioasid_ioas_unmap unmap;
 	struct ioasid_pasid_alloc pasid_alloc;
 	struct ioasid_pasid_free pasid_free;
 	struct ioasid_device_bind device_bind;
@@ -203,6 +208,14 @@ long ioasid_ioctl_dispatch(const struct ioasid_ioctl_op *ops, size_t nr_ops,
 static const struct ioasid_ioctl_op ioasid_ioctl_ops[] = {
 	IOASID_IOCTL_OP(IOASID_DESTROY, ioasid_destroy_ioctl,
 			struct ioasid_destroy, id),
+	IOASID_IOCTL_OP(IOASID_IOAS_ALLOC, ioasid_ioas_alloc_ioctl,
+			struct ioasid_ioas_alloc, out_ioas_id),
+	IOASID_IOCTL_OP(IOASID_IOAS_IOVA_RANGES, ioasid_ioas_iova_ranges_ioctl,
+			struct ioasid_ioas_iova_ranges, out_iova_alignment),
+	IOASID_IOCTL_OP(IOASID_IOAS_MAP, ioasid_ioas_map_ioctl,
+			struct ioasid_ioas_map, iova),
+	IOASID_IOCTL_OP(IOASID_IOAS_UNMAP, ioasid_ioas_unmap_ioctl,
+			struct ioasid_ioas_unmap, length),
 	IOASID_IOCTL_OP(IOASID_PASID_ALLOC, ioasid_pasid_alloc_ioctl,
 			struct ioasid_pasid_alloc, __reserved),
 	IOASID_IOCTL_OP(IOASID_PASID_FREE, ioasid_pasid_free_ioctl,
@@ -273,10 +286,22 @@ static int ioasid_fops_release(struct inode *inode, struct file *filp)
 	 * device is bound any more: nothing can be in use.
 	 */
 	ioasid_pasid_release_ctx(ctx);
-	xa_for_each(&ctx->objects, id, obj) {
-		xa_erase(&ctx->objects, id);
-		WARN_ON(kref_read(&obj->ref) != 1);
-		ioasid_object_put(obj);
+	/*
+	 * Objects may hold references on each other (a nested IOAS on its
+	 * parent): free those nobody else references first, until all went.
+	 */
+	while (!xa_empty(&ctx->objects)) {
+		bool progress = false;
+
+		xa_for_each(&ctx->objects, id, obj) {
+			if (kref_read(&obj->ref) != 1)
+				continue;
+			xa_erase(&ctx->objects, id);
+			ioasid_object_put(obj);
+			progress = true;
+		}
+		if (WARN_ON(!progress))
+			break;	/* leak rather than free what is in use */
 	}
 	xa_destroy(&ctx->objects);
 	xa_erase(&ioasid_ctx_ids, ctx->id);

@@ -112,10 +112,10 @@ void ioasid_ioas_get_info(struct ioasid_ioas *ioas,
  * Calls @fn for each mapping from @start_iova on, in IOVA order, until
  * @fn returns non-zero, which is then returned (0 after the last one).
  */
-int ioasid_ioas_for_each_mapping(struct ioasid_ioas *ioas, u64 start_iova,
-				 int (*fn)(const struct ioasid_mapping_info *m,
-					   void *arg),
-				 void *arg);
+int ioasid_ioas_walk_mappings(struct ioasid_ioas *ioas, u64 start_iova,
+			      int (*fn)(const struct ioasid_mapping_info *m,
+					void *arg),
+			      void *arg);
 
 /* Module-wide pinned page count (IOASID_TEST_STATS, introspection). */
 u64 ioasid_pinned_pages(void);

@@ -40,6 +40,86 @@ TRACE_EVENT(ioasid_ctx_destroy,
 	TP_printk("ctx=%u", __entry->ctx_id)
 );
 
+TRACE_EVENT(ioasid_ioas_alloc,
+	TP_PROTO(u32 ctx_id, u32 ioas_id, u32 parent_id),
+	TP_ARGS(ctx_id, ioas_id, parent_id),
+	TP_STRUCT__entry(
+		__field(u32, ctx_id)
+		__field(u32, ioas_id)
+		__field(u32, parent_id)
+	),
+	TP_fast_assign(
+		__entry->ctx_id = ctx_id;
+		__entry->ioas_id = ioas_id;
+		__entry->parent_id = parent_id;
+	),
+	TP_printk("ctx=%u ioas=%u parent=%u",
+		  __entry->ctx_id, __entry->ioas_id, __entry->parent_id)
+);
+
+TRACE_EVENT(ioasid_ioas_destroy,
+	TP_PROTO(u32 ctx_id, u32 ioas_id),
+	TP_ARGS(ctx_id, ioas_id),
+	TP_STRUCT__entry(
+		__field(u32, ctx_id)
+		__field(u32, ioas_id)
+	),
+	TP_fast_assign(
+		__entry->ctx_id = ctx_id;
+		__entry->ioas_id = ioas_id;
+	),
+	TP_printk("ctx=%u ioas=%u", __entry->ctx_id, __entry->ioas_id)
+);
+
+/* @source: user VA (paging IOAS) or parent IOVA (nested IOAS). */
+TRACE_EVENT(ioasid_ioas_map,
+	TP_PROTO(u32 ctx_id, u32 ioas_id, u64 iova, u64 length, u64 source,
+		 u32 prot),
+	TP_ARGS(ctx_id, ioas_id, iova, length, source, prot),
+	TP_STRUCT__entry(
+		__field(u32, ctx_id)
+		__field(u32, ioas_id)
+		__field(u64, iova)
+		__field(u64, length)
+		__field(u64, source)
+		__field(u32, prot)
+	),
+	TP_fast_assign(
+		__entry->ctx_id = ctx_id;
+		__entry->ioas_id = ioas_id;
+		__entry->iova = iova;
+		__entry->length = length;
+		__entry->source = source;
+		__entry->prot = prot;
+	),
+	TP_printk("ctx=%u ioas=%u iova=%#llx length=%#llx source=%#llx prot=%#x",
+		  __entry->ctx_id, __entry->ioas_id, __entry->iova,
+		  __entry->length, __entry->source, __entry->prot)
+);
+
+/* @length: bytes that were mapped in [@iova, @last] and are not any more. */
+TRACE_EVENT(ioasid_ioas_unmap,
+	TP_PROTO(u32 ctx_id, u32 ioas_id, u64 iova, u64 last, u64 length),
+	TP_ARGS(ctx_id, ioas_id, iova, last, length),
+	TP_STRUCT__entry(
+		__field(u32, ctx_id)
+		__field(u32, ioas_id)
+		__field(u64, iova)
+		__field(u64, last)
+		__field(u64, length)
+	),
+	TP_fast_assign(
+		__entry->ctx_id = ctx_id;
+		__entry->ioas_id = ioas_id;
+		__entry->iova = iova;
+		__entry->last = last;
+		__entry->length = length;
+	),
+	TP_printk("ctx=%u ioas=%u iova=%#llx last=%#llx length=%#llx",
+		  __entry->ctx_id, __entry->ioas_id, __entry->iova,
+		  __entry->last, __entry->length)
+);
+
 DECLARE_EVENT_CLASS(ioasid_pasid_class,
 	TP_PROTO(u32 ctx_id, u32 pasid),
 	TP_ARGS(ctx_id, pasid),

@@ -181,7 +181,9 @@ enum ioasid_ioas_map_flags {
  * back the mapping.
  *
  * @iova, @user_va/@parent_iova and @length must be multiples of the
- * alignment IOASID_IOAS_IOVA_RANGES reports (the CPU page size).
+ * alignment IOASID_IOAS_IOVA_RANGES reports (the CPU page size).  An IOVA
+ * the kernel picks is never 0, lies in the allowed ranges, and is aligned
+ * like the source address (up to 1 GiB) so large IOMMU pages can be used.
  *
  * Errors: -EINVAL zero length, misalignment, or no permission flag;
  * -EOVERFLOW an address range wraps; -ENOENT not an IOAS, or (nested) part
@@ -234,7 +236,8 @@ enum ioasid_ioas_unmap_flags {
  *
  * Errors: -EINVAL misalignment or zero length (without UNMAP_ALL);
  * -EOVERFLOW the range wraps; -ENOENT not an IOAS, or nothing was mapped
- * in the range.
+ * in the range (IOASID_IOAS_UNMAP_ALL of an empty IOAS succeeds with
+ * @length 0).
  */
 struct ioasid_ioas_unmap {
 	__u32 size;

@@ -1,0 +1,547 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * IOAS objects: their life cycle in a context, their ioctls (alloc, IOVA
+ * ranges, map, unmap) and what the rest of the module may ask of them.
+ * The area tree and the domains behind it are io_pagetable.c.
+ */
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "domain.h"
+#include "io_pagetable.h"
+#include "trace.h"
+
+static atomic_t ioasid_ioas_live = ATOMIC_INIT(0);
+
+static struct ioasid_ioas *to_ioas(struct ioasid_object *obj)
+{
+	return container_of(obj, struct ioasid_ioas, obj);
+}
+
+/**
+ * ioasid_ioas_count() - live IOAS objects
+ *
+ * Return: the count.
+ */
+unsigned int ioasid_ioas_count(void)
+{
+	return atomic_read(&ioasid_ioas_live);
+}
+
+/**
+ * ioasid_ioas_get() - look up an IOAS of a context
+ * @ctx: the context
+ * @ioas_id: its id
+ *
+ * Return: the IOAS with a reference, or ERR_PTR(-ENOENT).
+ */
+struct ioasid_ioas *ioasid_ioas_get(struct ioasid_ctx *ctx, u32 ioas_id)
+{
+	struct ioasid_object *obj;
+
+	obj = ioasid_object_get(ctx, ioas_id, IOASID_OBJ_IOAS);
+	if (IS_ERR(obj))
+		return ERR_CAST(obj);
+	return to_ioas(obj);
+}
+
+/**
+ * ioasid_ioas_put() - drop a reference from ioasid_ioas_get()
+ * @ioas: the IOAS
+ */
+void ioasid_ioas_put(struct ioasid_ioas *ioas)
+{
+	ioasid_object_put(&ioas->obj);
+}
+
+/**
+ * ioasid_ioas_id() - the id of an IOAS in its context
+ * @ioas: the IOAS
+ *
+ * Return: the id.
+ */
+u32 ioasid_ioas_id(struct ioasid_ioas *ioas)
+{
+	return ioas->obj.id;
+}
+
+/* The bytes a context has mapped count paging IOAS only (see policy.h). */
+static void ioasid_ioas_account(struct ioasid_ioas *ioas, s64 bytes)
+{
+	if (!ioas->parent)
+		atomic64_add(bytes, &ioas->obj.ctx->mapped_bytes);
+}
+
+/* Unmap [start, last] and tell the counters, the policy and the tracer. */
+static int ioasid_ioas_unmap_range(struct ioasid_ioas *ioas, u64 start,
+				   u64 last, u64 *unmapped)
+{
+	struct ioasid_ctx *ctx = ioas->obj.ctx;
+	u64 before = atomic64_read(&ctx->mapped_bytes);
+	int rc;
+
+	rc = iopt_unmap(ioas, start, last, unmapped);
+	if (rc)
+		return rc;
+	ioasid_ioas_account(ioas, -(s64)*unmapped);
+	ioasid_policy_dma_unmap(ctx, ioas->obj.id, ioas->parent, start,
+				*unmapped, before);
+	trace_ioasid_ioas_unmap(ctx->id, ioas->obj.id, start, last, *unmapped);
+	return 0;
+}
+
+static int ioasid_ioas_destroy_check(struct ioasid_object *obj)
+{
+	struct ioasid_ioas *ioas = to_ioas(obj);
+	int rc = 0;
+
+	down_write(&ioas->iova_rwsem);
+	if (ioas->nr_attached || !list_empty(&ioas->children))
+		rc = -EBUSY;
+	else
+		ioas->dead = true;
+	up_write(&ioas->iova_rwsem);
+	return rc;
+}
+
+static void ioasid_ioas_release(struct ioasid_object *obj)
+{
+	struct ioasid_ioas *ioas = to_ioas(obj);
+	struct ioasid_ioas *parent = ioas->parent;
+	u64 unmapped;
+
+	/* Nothing is attached: no domain is left to unprogram. */
+	WARN_ON(!list_empty(&ioas->domains));
+	WARN_ON(!RB_EMPTY_ROOT(&ioas->reserved.rb_root));
+	if (ioas->nr_areas)
+		ioasid_ioas_unmap_range(ioas, 0, U64_MAX, &unmapped);
+	if (parent) {
+		down_write(&parent->iova_rwsem);
+		list_del(&ioas->child_item);
+		up_write(&parent->iova_rwsem);
+		ioasid_ioas_put(parent);
+	}
+	trace_ioasid_ioas_destroy(obj->ctx->id, obj->id);
+	atomic_dec(&ioasid_ioas_live);
+	kfree(ioas);
+}
+
+static const struct ioasid_object_ops ioasid_ioas_ops = {
+	.destroy_check = ioasid_ioas_destroy_check,
+	.release = ioasid_ioas_release,
+};
+
+/**
+ * ioasid_ioas_init() - register the IOAS object type
+ */
+void ioasid_ioas_init(void)
+{
+	ioasid_object_register_type(IOASID_OBJ_IOAS, &ioasid_ioas_ops);
+}
+
+/* --- ioctls ------------------------------------------------------------- */
+
+int ioasid_ioas_alloc_ioctl(struct ioasid_ucmd *ucmd)
+{
+	struct ioasid_ioas_alloc *cmd = ucmd->cmd;
+	struct ioasid_ioas *ioas, *parent = NULL;
+	int rc = 0;
+
+	if (cmd->flags & ~IOASID_IOAS_ALLOC_NESTED)
+		return -EOPNOTSUPP;
+	if (cmd->flags & IOASID_IOAS_ALLOC_NESTED) {
+		parent = ioasid_ioas_get(ucmd->ctx, cmd->parent_id);
+		if (IS_ERR(parent))
+			return PTR_ERR(parent);
+		if (parent->parent) {
+			rc = -EINVAL;	/* one level of nesting */
+			goto err_put;
+		}
+	} else if (cmd->parent_id) {
+		return -EINVAL;
+	}
+
+	ioas = kzalloc(sizeof(*ioas), GFP_KERNEL_ACCOUNT);
+	if (!ioas) {
+		rc = -ENOMEM;
+		goto err_put;
+	}
+	iopt_init(ioas);
+	ioas->parent = parent;
+	if (parent) {
+		/* Checked under the lock destroy takes: no dead parent. */
+		down_write(&parent->iova_rwsem);
+		if (parent->dead)
+			rc = -ENOENT;
+		else
+			list_add_tail(&ioas->child_item, &parent->children);
+		up_write(&parent->iova_rwsem);
+		if (rc)
+			goto err_free;
+	}
+	rc = ioasid_object_add(ucmd->ctx, &ioas->obj, IOASID_OBJ_IOAS);
+	if (rc)
+		goto err_unlink;
+	atomic_inc(&ioasid_ioas_live);
+	trace_ioasid_ioas_alloc(ucmd->ctx->id, ioas->obj.id,
+				parent ? parent->obj.id : 0);
+
+	cmd->out_ioas_id = ioas->obj.id;
+	rc = ioasid_ucmd_respond(ucmd, sizeof(*cmd));
+	if (rc && !ioasid_ioas_destroy_check(&ioas->obj))
+		ioasid_object_remove(&ioas->obj);
+	return rc;
+
+err_unlink:
+	if (parent) {
+		down_write(&parent->iova_rwsem);
+		list_del(&ioas->child_item);
+		up_write(&parent->iova_rwsem);
+	}
+err_free:
+	kfree(ioas);
+err_put:
+	if (parent)
+		ioasid_ioas_put(parent);
+	return rc;
+}
+
+int ioasid_ioas_iova_ranges_ioctl(struct ioasid_ucmd *ucmd)
+{
+	struct ioasid_ioas_iova_ranges *cmd = ucmd->cmd;
+	struct ioasid_iova_range *ranges = NULL;
+	struct ioasid_ioas *ioas;
+	u32 room = 0, nr;
+	int rc;
+
+	if (cmd->__reserved)
+		return -EOPNOTSUPP;
+	ioas = ioasid_ioas_get(ucmd->ctx, cmd->ioas_id);
+	if (IS_ERR(ioas))
+		return PTR_ERR(ioas);
+
+	/* Devices may attach in between: size the buffer until it fits. */
+	for (;;) {
+		nr = room;
+		rc = iopt_get_allowed(ioas, ranges, &nr);
+		if (rc != -EMSGSIZE || nr > cmd->num_iovas)
+			break;
+		kfree(ranges);
+		room = nr;
+		ranges = kcalloc(room, sizeof(*ranges), GFP_KERNEL);
+		if (!ranges) {
+			rc = -ENOMEM;
+			goto out;
+		}
+	}
+	if (rc && rc != -EMSGSIZE)
+		goto out;
+	if (nr > cmd->num_iovas) {
+		cmd->num_iovas = nr;
+		rc = ioasid_ucmd_respond(ucmd, sizeof(*cmd));
+		rc = rc ? rc : -EMSGSIZE;
+		goto out;
+	}
+	if (nr && copy_to_user(u64_to_user_ptr(cmd->allowed_iovas), ranges,
+			       nr * sizeof(*ranges))) {
+		rc = -EFAULT;
+		goto out;
+	}
+	cmd->num_iovas = nr;
+	cmd->out_iova_alignment = PAGE_SIZE;
+	rc = ioasid_ucmd_respond(ucmd, sizeof(*cmd));
+out:
+	kfree(ranges);
+	ioasid_ioas_put(ioas);
+	return rc;
+}
+
+static int ioasid_prot(u32 flags)
+{
+	return (flags & IOASID_IOAS_MAP_READABLE ? IOASID_PROT_READ : 0) |
+	       (flags & IOASID_IOAS_MAP_WRITEABLE ? IOASID_PROT_WRITE : 0);
+}
+
+int ioasid_ioas_map_ioctl(struct ioasid_ucmd *ucmd)
+{
+	const u32 prot_flags = IOASID_IOAS_MAP_READABLE |
+			       IOASID_IOAS_MAP_WRITEABLE;
+	struct ioasid_ioas_map *cmd = ucmd->cmd;
+	bool fixed = cmd->flags & IOASID_IOAS_MAP_FIXED_IOVA;
+	struct ioasid_ctx *ctx = ucmd->ctx;
+	struct ioasid_ioas *ioas;
+	u64 end, unmapped;
+	int rc;
+
+	if (cmd->flags & ~(IOASID_IOAS_MAP_FIXED_IOVA | prot_flags) ||
+	    cmd->__reserved)
+		return -EOPNOTSUPP;
+	if (!(cmd->flags & prot_flags) || !cmd->length ||
+	    !PAGE_ALIGNED(cmd->length) || !PAGE_ALIGNED(cmd->user_va) ||
+	    (fixed && !PAGE_ALIGNED(cmd->iova)))
+		return -EINVAL;
+	if (check_add_overflow(cmd->user_va, cmd->length - 1, &end) ||
+	    (fixed && check_add_overflow(cmd->iova, cmd->length - 1, &end)))
+		return -EOVERFLOW;
+
+	ioas = ioasid_ioas_get(ctx, cmd->ioas_id);
+	if (IS_ERR(ioas))
+		return PTR_ERR(ioas);
+	rc = ioasid_policy_dma_map(ctx, ioas->obj.id, ioas->parent,
+				   fixed ? cmd->iova : 0, cmd->length,
+				   cmd->flags & prot_flags,
+				   atomic64_read(&ctx->mapped_bytes));
+	if (rc)
+		goto out;
+	if (ioas->parent)
+		rc = iopt_map_nested(ioas, cmd->parent_iova, cmd->length,
+				     &cmd->iova, fixed,
+				     ioasid_prot(cmd->flags));
+	else
+		rc = iopt_map_user(ioas, cmd->user_va, cmd->length,
+				   &cmd->iova, fixed, ioasid_prot(cmd->flags));
+	if (rc)
+		goto out;
+	ioasid_ioas_account(ioas, cmd->length);
+	trace_ioasid_ioas_map(ctx->id, ioas->obj.id, cmd->iova, cmd->length,
+			      cmd->user_va, cmd->flags & prot_flags);
+
+	rc = ioasid_ucmd_respond(ucmd, sizeof(*cmd));
+	if (rc)	/* user space cannot know the IOVA: take the mapping back */
+		ioasid_ioas_unmap_range(ioas, cmd->iova,
+					cmd->iova + cmd->length - 1,
+					&unmapped);
+out:
+	ioasid_ioas_put(ioas);
+	return rc;
+}
+
+int ioasid_ioas_unmap_ioctl(struct ioasid_ucmd *ucmd)
+{
+	struct ioasid_ioas_unmap *cmd = ucmd->cmd;
+	struct ioasid_ioas *ioas;
+	u64 start, last, unmapped = 0;
+	int rc;
+
+	if (cmd->flags & ~IOASID_IOAS_UNMAP_ALL || cmd->__reserved)
+		return -EOPNOTSUPP;
+	if (cmd->flags & IOASID_IOAS_UNMAP_ALL) {
+		if (cmd->iova || cmd->length)
+			return -EINVAL;
+		start = 0;
+		last = U64_MAX;
+	} else {
+		if (!cmd->length || !PAGE_ALIGNED(cmd->iova) ||
+		    !PAGE_ALIGNED(cmd->length))
+			return -EINVAL;
+		if (check_add_overflow(cmd->iova, cmd->length - 1, &last))
+			return -EOVERFLOW;
+		start = cmd->iova;
+	}
+
+	ioas = ioasid_ioas_get(ucmd->ctx, cmd->ioas_id);
+	if (IS_ERR(ioas))
+		return PTR_ERR(ioas);
+	rc = ioasid_ioas_unmap_range(ioas, start, last, &unmapped);
+	/* Unmapping everything of an empty IOAS is not an error. */
+	if (rc == -ENOENT && cmd->flags & IOASID_IOAS_UNMAP_ALL)
+		rc = 0;
+	if (!rc) {
+		cmd->length = unmapped;
+		rc = ioasid_ucmd_respond(ucmd, sizeof(*cmd));
+	}
+	ioasid_ioas_put(ioas);
+	return rc;
+}
+
+/* --- for devices -------------------------------------------------------- */
+
+/**
+ * ioasid_ioas_attach_begin() - count an attachment
+ * @ioas: the IOAS
+ *
+ * Return: 0, or -ENOENT if the IOAS is being destroyed.
+ */
+int ioasid_ioas_attach_begin(struct ioasid_ioas *ioas)
+{
+	int rc = 0;
+
+	down_write(&ioas->iova_rwsem);
+	if (ioas->dead)
+		rc = -ENOENT;
+	else
+		ioas->nr_attached++;
+	up_write(&ioas->iova_rwsem);
+	return rc;
+}
+
+/**
+ * ioasid_ioas_attach_end() - uncount an attachment
+ * @ioas: the IOAS
+ */
+void ioasid_ioas_attach_end(struct ioasid_ioas *ioas)
+{
+	down_write(&ioas->iova_rwsem);
+	WARN_ON(!ioas->nr_attached--);
+	up_write(&ioas->iova_rwsem);
+}
+
+/**
+ * ioasid_ioas_reserve() - keep mappings out of an IOVA range
+ * @ioas: the IOAS
+ * @owner: whose range (ioasid_ioas_unreserve() drops them all)
+ * @start: first IOVA
+ * @last: last IOVA
+ *
+ * Return: 0, -EADDRINUSE if a mapping is there, -ENOMEM.
+ */
+int ioasid_ioas_reserve(struct ioasid_ioas *ioas, const void *owner,
+			u64 start, u64 last)
+{
+	return iopt_reserve(ioas, owner, start, last);
+}
+
+/**
+ * ioasid_ioas_unreserve() - drop the reserved ranges of @owner
+ * @ioas: the IOAS
+ * @owner: whose ranges
+ */
+void ioasid_ioas_unreserve(struct ioasid_ioas *ioas, const void *owner)
+{
+	iopt_unreserve(ioas, owner);
+}
+
+/**
+ * ioasid_ioas_add_domain() - feed a new domain from the IOAS
+ * @ioas: the IOAS
+ * @domain: an empty domain
+ *
+ * Return: 0, -EADDRINUSE (a mapping outside the aperture), or the map
+ * error of the domain; all or nothing.
+ */
+int ioasid_ioas_add_domain(struct ioasid_ioas *ioas,
+			   struct ioasid_domain *domain)
+{
+	return iopt_add_domain(ioas, domain);
+}
+
+/**
+ * ioasid_ioas_remove_domain() - empty a domain and stop feeding it
+ * @ioas: the IOAS
+ * @domain: the domain; no device translates through it any more
+ */
+void ioasid_ioas_remove_domain(struct ioasid_ioas *ioas,
+			       struct ioasid_domain *domain)
+{
+	iopt_remove_domain(ioas, domain);
+}
+
+/**
+ * ioasid_ioas_find_domain() - a domain of the IOAS for an IOMMU
+ * @ioas: the IOAS
+ * @owner: the IOMMU (&ioasid_domain.owner)
+ *
+ * Return: the domain with a users reference, or NULL.
+ */
+struct ioasid_domain *ioasid_ioas_find_domain(struct ioasid_ioas *ioas,
+					      const void *owner)
+{
+	struct ioasid_domain *domain, *found = NULL;
+
+	down_read(&ioas->iova_rwsem);
+	list_for_each_entry(domain, &ioas->domains, ioas_item) {
+		if (domain->owner == owner &&
+		    refcount_inc_not_zero(&domain->users)) {
+			found = domain;
+			break;
+		}
+	}
+	up_read(&ioas->iova_rwsem);
+	return found;
+}
+
+/**
+ * ioasid_ioas_read_lock() - hold the translations of the IOAS's domains
+ * @ioas: the IOAS
+ */
+void ioasid_ioas_read_lock(struct ioasid_ioas *ioas)
+{
+	down_read(&ioas->iova_rwsem);
+}
+
+/**
+ * ioasid_ioas_read_unlock() - undo ioasid_ioas_read_lock()
+ * @ioas: the IOAS
+ */
+void ioasid_ioas_read_unlock(struct ioasid_ioas *ioas)
+{
+	up_read(&ioas->iova_rwsem);
+}
+
+/* --- introspection ------------------------------------------------------ */
+
+/**
+ * ioasid_ioas_get_info() - a snapshot of an IOAS
+ * @ioas: the IOAS
+ * @info: out
+ */
+void ioasid_ioas_get_info(struct ioasid_ioas *ioas,
+			  struct ioasid_ioas_info *info)
+{
+	struct ioasid_domain *domain;
+	struct ioasid_ioas *child;
+
+	memset(info, 0, sizeof(*info));
+	down_read(&ioas->iova_rwsem);
+	info->id = ioas->obj.id;
+	info->parent_id = ioas->parent ? ioas->parent->obj.id : 0;
+	list_for_each_entry(child, &ioas->children, child_item)
+		info->nr_children++;
+	info->nr_attached = ioas->nr_attached;
+	list_for_each_entry(domain, &ioas->domains, ioas_item)
+		info->nr_domains++;
+	info->nr_mappings = ioas->nr_areas;
+	info->mapped_bytes = ioas->mapped_bytes;
+	info->pinned_pages = ioas->pinned_pages;
+	up_read(&ioas->iova_rwsem);
+}
+
+/**
+ * ioasid_ioas_walk_mappings() - call @fn for each mapping from @start_iova
+ * @ioas: the IOAS
+ * @start_iova: first IOVA of interest (a mapping containing it counts)
+ * @fn: called in IOVA order; a non-zero return stops the walk
+ * @arg: passed to @fn
+ *
+ * Return: what @fn returned last (0 after the last mapping).
+ */
+int ioasid_ioas_walk_mappings(struct ioasid_ioas *ioas, u64 start_iova,
+			      int (*fn)(const struct ioasid_mapping_info *m,
+					void *arg),
+			      void *arg)
+{
+	struct interval_tree_node *node;
+	struct ioasid_mapping_info m;
+	struct ioasid_area *area;
+	int rc = 0;
+
+	down_read(&ioas->iova_rwsem);
+	for (node = interval_tree_iter_first(&ioas->areas, start_iova,
+					     U64_MAX);
+	     node && !rc;
+	     node = interval_tree_iter_next(node, start_iova, U64_MAX)) {
+		area = container_of(node, struct ioasid_area, node);
+		m.iova = node->start;
+		m.length = (u64)node->last - node->start + 1;
+		m.source = area->pages ? area->pages->user_va +
+			   (area->page_index << PAGE_SHIFT) : area->pnode.start;
+		m.prot = (area->prot & IOASID_PROT_READ ?
+			  IOASID_IOAS_MAP_READABLE : 0) |
+			 (area->prot & IOASID_PROT_WRITE ?
+			  IOASID_IOAS_MAP_WRITEABLE : 0);
+		rc = fn(&m, arg);
+	}
+	up_read(&ioas->iova_rwsem);
+	return rc;
+}
