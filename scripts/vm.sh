@@ -78,7 +78,9 @@ if [ -z "$shell" ]; then
 	} >"$outdir/cmd"
 fi
 
-accel=(-accel tcg -cpu max)
+# One host thread runs both vCPUs: multi-threaded TCG occasionally lets
+# a vCPU execute code another one is live-patching (int3 oops at boot).
+accel=(-accel tcg,thread=single -cpu max)
 if [ -w /dev/kvm ]; then
 	accel=(-accel kvm -cpu host)
 fi
