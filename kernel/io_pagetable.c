@@ -383,22 +383,37 @@ static int iopt_check_free(struct ioasid_ioas *ioas, u64 start, u64 last)
 }
 
 /*
- * Pick a free IOVA for @length bytes backed at @source: aligned as far as
- * the length and the source's own alignment go (up to 1 GiB), so domains
- * can use large pages; never 0, which too many drivers read as "none".
+ * The first IOVA >= @x congruent to @offset modulo @align, or 0 if there
+ * is none below 2^64.
+ */
+static u64 iopt_next_iova(u64 x, u64 align, u64 offset)
+{
+	u64 y;
+
+	if (check_add_overflow(x, align - 1 - offset, &y))
+		return 0;
+	y = (y & ~(align - 1)) + offset;
+	return y < x ? 0 : y;
+}
+
+/*
+ * Pick a free IOVA for @length bytes backed at @source: congruent to the
+ * source modulo the largest power of two up to the length (at most 1 GiB),
+ * so physically contiguous runs can use large IOMMU pages even when the
+ * source does not start on one; never 0, which too many drivers read as
+ * "none".
  */
 static int iopt_alloc_iova(struct ioasid_ioas *ioas, u64 source, u64 length,
 			   u64 *iova)
 {
-	u64 align = min_t(u64, SZ_1G, rounddown_pow_of_two(length));
+	u64 align = max_t(u64, PAGE_SIZE,
+			  min_t(u64, SZ_1G, rounddown_pow_of_two(length)));
+	u64 offset = source & (align - 1);
 	struct interval_tree_node *node;
 	u64 ap_start, ap_last, cur, last;
 
-	if (source)
-		align = min_t(u64, align, source & -source);
-	align = max_t(u64, align, PAGE_SIZE);
 	iopt_aperture(ioas, &ap_start, &ap_last);
-	cur = ALIGN(max_t(u64, ap_start, PAGE_SIZE), align);
+	cur = iopt_next_iova(max_t(u64, ap_start, PAGE_SIZE), align, offset);
 	for (;;) {
 		if (!cur || check_add_overflow(cur, length - 1, &last) ||
 		    last > ap_last)
@@ -411,9 +426,9 @@ static int iopt_alloc_iova(struct ioasid_ioas *ioas, u64 source, u64 length,
 			*iova = cur;
 			return 0;
 		}
-		if (node->last >= U64_MAX - align)
+		if (node->last == U64_MAX)
 			return -ENOSPC;
-		cur = ALIGN((u64)node->last + 1, align);
+		cur = iopt_next_iova((u64)node->last + 1, align, offset);
 	}
 }
 

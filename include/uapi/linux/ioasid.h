@@ -182,8 +182,9 @@ enum ioasid_ioas_map_flags {
  *
  * @iova, @user_va/@parent_iova and @length must be multiples of the
  * alignment IOASID_IOAS_IOVA_RANGES reports (the CPU page size).  An IOVA
- * the kernel picks is never 0, lies in the allowed ranges, and is aligned
- * like the source address (up to 1 GiB) so large IOMMU pages can be used.
+ * the kernel picks is never 0, lies in the allowed ranges, and has the
+ * source address's offset modulo the largest power of two up to @length
+ * (at most 1 GiB), so large IOMMU pages can be used.
  *
  * Errors: -EINVAL zero length, misalignment, or no permission flag;
  * -EOVERFLOW an address range wraps; -ENOENT not an IOAS, or (nested) part
