@@ -7,6 +7,7 @@
 #   make demo       build, boot the guest, show a policy changing a decision
 #   make vm         interactive shell in the test guest
 #   make lint       checkpatch and kernel-doc on the kernel sources
+#   make bench      map/unmap throughput in the guest, beside VFIO type1
 #   make KDIR=/lib/modules/$(uname -r)/build module
 #                   build only ioasid.ko for another (>= 6.9) kernel tree
 #
@@ -34,9 +35,9 @@ export KVER KDIR
 MODULE := kernel/ioasid.ko
 VM := scripts/vm.sh
 
-.PHONY: all module bpf cli tests check lint demo vm clean help
+.PHONY: all module bpf cli tests bench-progs check lint bench demo vm clean help
 
-all: module bpf cli tests
+all: module bpf cli tests bench-progs
 
 module:
 	$(MAKE) -C $(KDIR) M=$(TOP)/kernel modules
@@ -50,11 +51,17 @@ cli: bpf
 tests: cli
 	$(MAKE) -C tests
 
+bench-progs:
+	$(MAKE) -C bench
+
 check: all
 	@tests/check.sh
 
 lint:
 	@scripts/lint.sh | grep -v '^ok'
+
+bench: all
+	$(VM) --mem 3G -- scripts/bench.sh
 
 demo: all
 	$(VM) -- scripts/demo.sh
@@ -68,6 +75,7 @@ clean:
 	$(MAKE) -C bpf clean
 	$(MAKE) -C cli clean
 	$(MAKE) -C tests clean
+	$(MAKE) -C bench clean
 
 help:
-	@sed -n '3,15p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,16p' Makefile | sed 's/^# \{0,1\}//'

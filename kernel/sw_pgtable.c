@@ -68,6 +68,16 @@ static u64 swpt_prot_bits(int prot)
 	       (prot & IOASID_PROT_WRITE ? SWPT_WRITE : 0);
 }
 
+static void swpt_free_level(u64 *table, int level)
+{
+	int i;
+
+	for (i = 0; level > 0 && i < SWPT_ENTRIES; i++)
+		if ((table[i] & SWPT_PRESENT) && !(table[i] & SWPT_LEAF))
+			swpt_free_level(swpt_table(table[i]), level - 1);
+	free_page((unsigned long)table);
+}
+
 static int swpt_map_level(u64 *table, int level, unsigned long iova,
 			  phys_addr_t paddr, size_t size, u64 prot)
 {
@@ -79,8 +89,10 @@ static int swpt_map_level(u64 *table, int level, unsigned long iova,
 		size_t chunk = min_t(size_t, size, next - iova);
 		u64 *entry = &table[swpt_index(iova, level)];
 
+		/* Into a table left by smaller mappings: smaller pages. */
 		if (swpt_leaf_level(level) && chunk == step &&
-		    IS_ALIGNED(paddr, step)) {
+		    IS_ALIGNED(paddr, step) &&
+		    !((*entry & SWPT_PRESENT) && !(*entry & SWPT_LEAF))) {
 			if (WARN_ON(*entry & SWPT_PRESENT))
 				return -EEXIST;
 			*entry = (paddr & SWPT_ADDR_MASK) | prot |
@@ -131,6 +143,11 @@ static size_t swpt_unmap_level(u64 *table, int level, unsigned long iova,
 		} else {
 			done += swpt_unmap_level(swpt_table(*entry), level - 1,
 						 iova, chunk);
+			/* All of it went: so does the table. */
+			if (chunk == step) {
+				swpt_free_level(swpt_table(*entry), level - 1);
+				*entry = 0;
+			}
 		}
 		iova += chunk;
 		size -= chunk;
@@ -219,15 +236,6 @@ static phys_addr_t sw_domain_iova_to_phys(struct ioasid_domain *domain,
 	       0 : paddr;
 }
 
-static void swpt_free_level(u64 *table, int level)
-{
-	int i;
-
-	for (i = 0; level > 0 && i < SWPT_ENTRIES; i++)
-		if ((table[i] & SWPT_PRESENT) && !(table[i] & SWPT_LEAF))
-			swpt_free_level(swpt_table(table[i]), level - 1);
-	free_page((unsigned long)table);
-}
 
 static void sw_domain_free(struct ioasid_domain *domain)
 {

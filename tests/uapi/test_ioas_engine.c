@@ -7,6 +7,7 @@
  * the locked_vm charge the mapping process sees in VmLck.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -363,4 +364,40 @@ Test(engine, attach_fails_if_a_mapping_covers_a_reserved_region)
 		     -EADDRINUSE);
 	close(dev.fd);
 	close(ctx);
+}
+
+Test(engine, large_mapping_where_small_ones_were)
+{
+	struct rig r = rig();
+	uint64_t iova = 0x80000000, base = pinned();
+	uint8_t out[PG], *mem;
+
+	/* A hugetlb page: physically contiguous, so mapped as one leaf. */
+	cr_assert_eq(system("echo 2 > /proc/sys/vm/nr_hugepages"), 0);
+	mem = mmap(NULL, MB2, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB, -1, 0);
+	cr_assert_neq(mem, MAP_FAILED);
+	for (uint64_t i = 0; i < MB2; i++)
+		mem[i] = (uint8_t)(i * 3 + (i >> 12));
+	/* Small pages first, gone again: their tables must not get in the
+	 * way of a 2 MiB page in the same place.
+	 */
+	cr_assert_eq(map(r.ctx, r.ioas, (uintptr_t)mem, 16 * PG, &iova, true),
+		     0);
+	cr_assert_eq(unmap(r.ctx, r.ioas, iova, 16 * PG), 16 * PG);
+	cr_assert_eq(map(r.ctx, r.ioas, (uintptr_t)mem, MB2, &iova, true), 0);
+	cr_assert_eq(dma_read(&r.dev, iova + 300 * PG, out, PG),
+		     IOASID_MOCK_FAULT_NONE);
+	cr_assert_eq(memcmp(out, mem + 300 * PG, PG), 0);
+	cr_assert_eq(unmap(r.ctx, r.ioas, iova, MB2), MB2);
+	/* And small ones again where the large one was. */
+	cr_assert_eq(map(r.ctx, r.ioas, (uintptr_t)mem + PG, PG, &iova, true),
+		     0);
+	cr_assert_eq(dma_read(&r.dev, iova, out, PG), IOASID_MOCK_FAULT_NONE);
+	cr_assert_eq(memcmp(out, mem + PG, PG), 0);
+	close(r.dev.fd);
+	close(r.ctx);
+	cr_assert_eq(pinned(), base);
+	munmap(mem, MB2);
+	system("echo 0 > /proc/sys/vm/nr_hugepages");
 }
