@@ -3,7 +3,8 @@
 #
 # make demo: runs in the guest.  Loads ioasid.ko, shows the kernel's default
 # decision, loads a BPF policy that changes it, watches the decision in the
-# tracepoint, and unloads everything again.
+# tracepoint, drives an edu device from user space (DMA through an IOAS,
+# then blocked by the IOMMU once unmapped), and unloads everything again.
 set -eu
 cd "$(dirname "$0")/.."
 export PATH="$PWD/cli:$PWD/tests/tools:$PATH"
@@ -44,6 +45,23 @@ run pasidtool 4
 step "Unload: kernel defaults again"
 run ioasidctl policy unload
 run pasidtool 3
+
+step "A user-space driver: edu 0000:00:01.0 DMAs through an IOAS"
+edu=0000:00:01.0
+[ -e /sys/bus/pci/devices/$edu/driver ] &&
+	echo $edu >/sys/bus/pci/devices/$edu/driver/unbind
+echo ioasid-pci >/sys/bus/pci/devices/$edu/driver_override
+echo $edu >/sys/bus/pci/drivers_probe
+run ls /dev/ioasid-pci/
+dmesg -C
+echo 1 >$tracefs/events/ioasid/enable
+echo >$tracefs/trace
+run edudma $edu
+echo 0 >$tracefs/events/ioasid/enable
+grep -o 'ioasid_\(ioas\|device\)_.*' $tracefs/trace
+step "The IOMMU blocked the DMA to the unmapped IOVA"
+dmesg | grep -m1 'DMAR: \[DMA Write' || echo "(no DMAR fault logged)"
+echo $edu >/sys/bus/pci/drivers/ioasid-pci/unbind
 
 step "Unload the module"
 run rmmod ioasid
