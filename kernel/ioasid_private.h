@@ -22,8 +22,9 @@
  *   test_iface.c    IOASID_TEST: mock devices and counters for tests
  *
  * Lock order, outermost first:
- *   device->lock > group->lock > parent ioas->iova_rwsem >
- *   child ioas->iova_rwsem > domain-internal locks > xa_lock of tables
+ *   device->lock > group->lock > ioasid_domain_lock (domain.c) >
+ *   parent ioas->iova_rwsem > child ioas->iova_rwsem >
+ *   domain-internal locks > xa_lock of tables
  */
 #ifndef _IOASID_PRIVATE_H
 #define _IOASID_PRIVATE_H
