@@ -26,8 +26,23 @@
 
 static const struct ioasid_object_ops *ioasid_object_ops[IOASID_OBJ_MAX];
 
-/* Context ids, for introspection; the value is the context. */
+/*
+ * Context ids, for introspection; the value is the context.  Ids are handed
+ * out cyclically so that a closed context's id is not soon reused (monitors
+ * and logs name contexts by id).
+ *
+ * Locking rule: ioasid_ctx_table_mutex keeps every context found in
+ * ioasid_ctx_ids alive while it is held.  A closing context leaves the
+ * table under the lock *before* anything of it is torn down, so code that
+ * found a context under the lock (introspection: netlink.c) may use it, its
+ * object table and its objects until it drops the lock, and never sees one
+ * half torn down.  The lock is outermost: it is taken with no other lock of
+ * the module held, and under it IOAS, device and group locks may be taken.
+ * Adding a context needs only the xarray's own lock.
+ */
 static DEFINE_XARRAY_ALLOC1(ioasid_ctx_ids);
+static DEFINE_MUTEX(ioasid_ctx_table_mutex);
+static u32 ioasid_ctx_next_id;
 
 /**
  * ioasid_object_register_type() - plug in the behaviour of an object type
@@ -87,6 +102,31 @@ static void ioasid_object_release(struct kref *ref)
 	struct ioasid_object *obj = container_of(ref, struct ioasid_object, ref);
 
 	ioasid_object_ops[obj->type]->release(obj);
+}
+
+/**
+ * ioasid_object_get_next() - the next object of a type, with a reference
+ * @ctx: the context
+ * @index: in: first id to look at; out: the id of the object found
+ * @type: the type wanted
+ *
+ * For walks over a context's objects (introspection).
+ *
+ * Return: the object, or NULL when there is none at or after @index.
+ */
+struct ioasid_object *ioasid_object_get_next(struct ioasid_ctx *ctx,
+					     unsigned long *index,
+					     enum ioasid_object_type type)
+{
+	struct ioasid_object *obj;
+
+	xa_lock(&ctx->objects);
+	xa_for_each_start(&ctx->objects, *index, obj, *index) {
+		if (obj->type == type && kref_get_unless_zero(&obj->ref))
+			break;
+	}
+	xa_unlock(&ctx->objects);
+	return obj;
 }
 
 /**
@@ -265,8 +305,9 @@ static int ioasid_fops_open(struct inode *inode, struct file *filp)
 	get_task_comm(ctx->owner_comm, current);
 	ctx->owner_cgroup_id = ioasid_current_cgroup_id();
 
-	rc = xa_alloc(&ioasid_ctx_ids, &ctx->id, ctx, xa_limit_32b, GFP_KERNEL);
-	if (rc) {
+	rc = xa_alloc_cyclic(&ioasid_ctx_ids, &ctx->id, ctx, xa_limit_32b,
+			     &ioasid_ctx_next_id, GFP_KERNEL);
+	if (rc < 0) {
 		kfree(ctx);
 		return rc;
 	}
@@ -280,6 +321,11 @@ static int ioasid_fops_release(struct inode *inode, struct file *filp)
 	struct ioasid_ctx *ctx = filp->private_data;
 	struct ioasid_object *obj;
 	unsigned long id;
+
+	/* Out of the table first: introspection must not see the teardown. */
+	mutex_lock(&ioasid_ctx_table_mutex);
+	xa_erase(&ioasid_ctx_ids, ctx->id);
+	mutex_unlock(&ioasid_ctx_table_mutex);
 
 	/*
 	 * The last reference to the file is gone, so no ioctl runs and no
@@ -304,7 +350,6 @@ static int ioasid_fops_release(struct inode *inode, struct file *filp)
 			break;	/* leak rather than free what is in use */
 	}
 	xa_destroy(&ctx->objects);
-	xa_erase(&ioasid_ctx_ids, ctx->id);
 	trace_ioasid_ctx_destroy(ctx->id);
 	kfree(ctx);
 	return 0;
@@ -347,6 +392,64 @@ int ioasid_ctx_count(void)
 		n++;
 	xa_unlock(&ioasid_ctx_ids);
 	return n;
+}
+
+/**
+ * ioasid_ctx_table_lock() - keep the contexts in the table alive
+ *
+ * See the locking rule at ioasid_ctx_ids.
+ */
+void ioasid_ctx_table_lock(void)
+{
+	mutex_lock(&ioasid_ctx_table_mutex);
+}
+
+/**
+ * ioasid_ctx_table_unlock() - let contexts close again
+ */
+void ioasid_ctx_table_unlock(void)
+{
+	mutex_unlock(&ioasid_ctx_table_mutex);
+}
+
+/**
+ * ioasid_ctx_find() - the first context whose id is at least @index
+ * @index: in: first id to look at; out: the id of the context found
+ *
+ * The caller holds ioasid_ctx_table_lock(); the context stays alive until
+ * it drops it.
+ *
+ * Return: the context, or NULL.
+ */
+struct ioasid_ctx *ioasid_ctx_find(unsigned long *index)
+{
+	lockdep_assert_held(&ioasid_ctx_table_mutex);
+	return xa_find(&ioasid_ctx_ids, index, ULONG_MAX, XA_PRESENT);
+}
+
+/**
+ * ioasid_ctx_get_info() - a snapshot of a context's counters
+ * @ctx: the context, kept alive by the caller
+ * @info: out
+ */
+void ioasid_ctx_get_info(struct ioasid_ctx *ctx, struct ioasid_ctx_info *info)
+{
+	struct ioasid_object *obj;
+	unsigned long id;
+
+	memset(info, 0, sizeof(*info));
+	xa_lock(&ctx->objects);
+	xa_for_each(&ctx->objects, id, obj) {
+		info->nr_objects++;
+		if (obj->type == IOASID_OBJ_IOAS)
+			info->nr_ioas++;
+		else if (obj->type == IOASID_OBJ_DEVICE)
+			info->nr_devices++;
+	}
+	xa_unlock(&ctx->objects);
+	info->nr_pasids = ioasid_pasid_ctx_count(ctx);
+	info->mapped_bytes = atomic64_read(&ctx->mapped_bytes);
+	info->pinned_pages = atomic64_read(&ctx->pinned_pages);
 }
 
 static struct miscdevice ioasid_misc = {

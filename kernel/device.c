@@ -117,6 +117,27 @@ unsigned int ioasid_device_count(void)
 	return n;
 }
 
+/**
+ * ioasid_device_get_next() - the first device whose id is at least @index
+ * @index: in: first id to look at; out: the id of the device found
+ *
+ * A device is in the table only while its backend holds its reference, so
+ * taking another under the table's lock is safe.
+ *
+ * Return: the device with a reference taken, or NULL.
+ */
+struct ioasid_device *ioasid_device_get_next(unsigned long *index)
+{
+	struct ioasid_device *idev;
+
+	xa_lock(&ioasid_devices);
+	idev = xa_find(&ioasid_devices, index, ULONG_MAX, XA_PRESENT);
+	if (idev)
+		kref_get(&idev->ref);
+	xa_unlock(&ioasid_devices);
+	return idev;
+}
+
 /* --- attachments -------------------------------------------------------- */
 
 struct ioasid_resv_arg {

@@ -169,6 +169,7 @@ struct ioasid_device *ioasid_device_from_file(struct file *file);
 bool ioasid_device_attached(struct ioasid_device *idev);
 extern const struct file_operations ioasid_device_fops;
 unsigned int ioasid_device_count(void);
+struct ioasid_device *ioasid_device_get_next(unsigned long *index);
 void ioasid_device_init(void);
 
 /**
@@ -221,6 +222,7 @@ struct ioasid_group *ioasid_group_get(struct ioasid_group *group);
 void ioasid_group_put(struct ioasid_group *group);
 int ioasid_group_publish(struct ioasid_group *group);
 struct ioasid_group *ioasid_group_find(u32 id);
+struct ioasid_group *ioasid_group_get_next(unsigned long *index);
 bool ioasid_group_viable_locked(struct ioasid_group *group,
 				struct ioasid_ctx *ctx,
 				struct ioasid_device *idev);

@@ -67,6 +67,25 @@ struct ioasid_group *ioasid_group_find(u32 id)
 	return group;
 }
 
+/**
+ * ioasid_group_get_next() - the first group whose id is at least @index
+ * @index: in: first id to look at; out: the id of the group found
+ *
+ * Return: the group with a reference taken, or NULL.
+ */
+struct ioasid_group *ioasid_group_get_next(unsigned long *index)
+{
+	struct ioasid_group *group;
+
+	xa_lock(&ioasid_groups);
+	xa_for_each_start(&ioasid_groups, *index, group, *index) {
+		if (kref_get_unless_zero(&group->ref))
+			break;
+	}
+	xa_unlock(&ioasid_groups);
+	return group;
+}
+
 struct ioasid_group *ioasid_group_get(struct ioasid_group *group)
 {
 	kref_get(&group->ref);

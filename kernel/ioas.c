@@ -47,6 +47,22 @@ struct ioasid_ioas *ioasid_ioas_get(struct ioasid_ctx *ctx, u32 ioas_id)
 }
 
 /**
+ * ioasid_ioas_get_next() - the first IOAS of @ctx whose id is at least @index
+ * @ctx: the context
+ * @index: in: first id to look at; out: the id of the IOAS found
+ *
+ * Return: the IOAS with a reference, or NULL.
+ */
+struct ioasid_ioas *ioasid_ioas_get_next(struct ioasid_ctx *ctx,
+					 unsigned long *index)
+{
+	struct ioasid_object *obj;
+
+	obj = ioasid_object_get_next(ctx, index, IOASID_OBJ_IOAS);
+	return obj ? to_ioas(obj) : NULL;
+}
+
+/**
  * ioasid_ioas_put() - drop a reference from ioasid_ioas_get()
  * @ioas: the IOAS
  */

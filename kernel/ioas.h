@@ -21,6 +21,8 @@ struct ioasid_ioas;
 /* Lookup by id in a context; the reference pins the IOAS object. */
 struct ioasid_ioas *ioasid_ioas_get(struct ioasid_ctx *ctx, u32 ioas_id);
 void ioasid_ioas_put(struct ioasid_ioas *ioas);
+struct ioasid_ioas *ioasid_ioas_get_next(struct ioasid_ctx *ctx,
+					 unsigned long *index);
 u32 ioasid_ioas_id(struct ioasid_ioas *ioas);
 
 /*

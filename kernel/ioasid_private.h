@@ -19,12 +19,17 @@
  *   policy.c        struct_ops ioasid_policy_ops: the BPF policy glue
  *                   (its ABI, seen by BPF programs, is policy.h)
  *   trace.c         tracepoints (trace.h)
+ *   netlink.c       generic netlink family "ioasid": introspection and
+ *                   the "monitor" event group (uapi/linux/ioasid_netlink.h)
  *   test_iface.c    IOASID_TEST: mock devices and counters for tests
  *
  * Lock order, outermost first:
  *   device->lock > group->lock > ioasid_domain_lock (domain.c) >
  *   parent ioas->iova_rwsem > child ioas->iova_rwsem >
  *   domain-internal locks > xa_lock of tables
+ *
+ * ioasid_ctx_table_mutex (context.c, introspection) is taken with none of
+ * these held and may take any of them: it is outermost.
  */
 #ifndef _IOASID_PRIVATE_H
 #define _IOASID_PRIVATE_H
@@ -118,9 +123,36 @@ struct ioasid_object *ioasid_object_get(struct ioasid_ctx *ctx, u32 id,
 					enum ioasid_object_type type);
 void ioasid_object_put(struct ioasid_object *obj);
 void ioasid_object_remove(struct ioasid_object *obj);
+struct ioasid_object *ioasid_object_get_next(struct ioasid_ctx *ctx,
+					     unsigned long *index,
+					     enum ioasid_object_type type);
 
 struct ioasid_ctx *ioasid_ctx_from_file(struct file *file);
 int ioasid_ctx_count(void);
+
+/**
+ * struct ioasid_ctx_info - a context's counters, for introspection
+ * @nr_objects: objects in its table
+ * @nr_ioas: of which IOAS
+ * @nr_devices: of which device bindings
+ * @nr_pasids: PASIDs it owns
+ * @mapped_bytes: &ioasid_ctx.mapped_bytes
+ * @pinned_pages: &ioasid_ctx.pinned_pages
+ */
+struct ioasid_ctx_info {
+	u32 nr_objects;
+	u32 nr_ioas;
+	u32 nr_devices;
+	u32 nr_pasids;
+	u64 mapped_bytes;
+	u64 pinned_pages;
+};
+
+/* Walking the contexts: see the locking rule at ioasid_ctx_ids. */
+void ioasid_ctx_table_lock(void);
+void ioasid_ctx_table_unlock(void);
+struct ioasid_ctx *ioasid_ctx_find(unsigned long *index);
+void ioasid_ctx_get_info(struct ioasid_ctx *ctx, struct ioasid_ctx_info *info);
 
 /**
  * struct ioasid_ucmd - an ioctl in flight
@@ -178,6 +210,21 @@ int ioasid_pasid_attach_get(struct ioasid_ctx *ctx, u32 pasid);
 void ioasid_pasid_attach_put(struct ioasid_ctx *ctx, u32 pasid);
 void ioasid_pasid_release_ctx(struct ioasid_ctx *ctx);
 unsigned int ioasid_pasid_count(void);
+unsigned int ioasid_pasid_ctx_count(struct ioasid_ctx *ctx);
+
+/**
+ * struct ioasid_pasid_info - an allocated PASID, for introspection
+ * @pasid: the value
+ * @ctx_id: id of the owning context
+ * @nr_attached: attachments using it
+ */
+struct ioasid_pasid_info {
+	u32 pasid;
+	u32 ctx_id;
+	u32 nr_attached;
+};
+
+bool ioasid_pasid_get_next(unsigned long *index, struct ioasid_pasid_info *info);
 
 /* --- policy.c --------------------------------------------------------- */
 
@@ -202,8 +249,13 @@ void ioasid_policy_dma_unmap(struct ioasid_ctx *ctx, u32 ioas_id,
 			     u64 ctx_mapped_bytes);
 struct ioasid_policy_hook_stats;
 bool ioasid_policy_info(char *name, u64 *loaded_ns,
-			struct ioasid_policy_hook_stats *stats);
+			struct ioasid_policy_hook_stats *stats, u32 *implemented);
 extern const char *const ioasid_policy_hook_names[];
+
+/* --- netlink.c --------------------------------------------------------- */
+
+int ioasid_netlink_init(void);
+void ioasid_netlink_exit(void);
 
 /* --- test_iface.c ------------------------------------------------------ */
 

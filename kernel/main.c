@@ -39,12 +39,22 @@ static int __init ioasid_init(void)
 		return rc;
 	rc = ioasid_pci_init();
 	if (rc)
-		ioasid_misc_deregister();
+		goto err_misc;
+	rc = ioasid_netlink_init();
+	if (rc)
+		goto err_pci;
+	return 0;
+
+err_pci:
+	ioasid_pci_exit();
+err_misc:
+	ioasid_misc_deregister();
 	return rc;
 }
 
 static void __exit ioasid_exit(void)
 {
+	ioasid_netlink_exit();
 	ioasid_pci_exit();
 	ioasid_misc_deregister();
 }

@@ -203,3 +203,48 @@ unsigned int ioasid_pasid_count(void)
 	xa_unlock(&ioasid_pasids);
 	return n;
 }
+
+/**
+ * ioasid_pasid_ctx_count() - PASIDs a context owns
+ * @ctx: the context
+ *
+ * Return: the count.
+ */
+unsigned int ioasid_pasid_ctx_count(struct ioasid_ctx *ctx)
+{
+	struct ioasid_pasid *p;
+	unsigned long idx;
+	unsigned int n = 0;
+
+	xa_lock(&ctx->pasids);
+	xa_for_each(&ctx->pasids, idx, p)
+		n++;
+	xa_unlock(&ctx->pasids);
+	return n;
+}
+
+/**
+ * ioasid_pasid_get_next() - the first allocated PASID at or after @index
+ * @index: in: first PASID to look at; out: the PASID found
+ * @info: out: what introspection shows of it
+ *
+ * The owner cannot go away while the PASID is in ioasid_pasids (a closing
+ * context frees its PASIDs first), so its id is read under the xa_lock.
+ * @attached belongs to the owner's lock: the value is a snapshot.
+ *
+ * Return: true if one was found.
+ */
+bool ioasid_pasid_get_next(unsigned long *index, struct ioasid_pasid_info *info)
+{
+	struct ioasid_pasid *p;
+
+	xa_lock(&ioasid_pasids);
+	p = xa_find(&ioasid_pasids, index, ULONG_MAX, XA_PRESENT);
+	if (p) {
+		info->pasid = p->pasid;
+		info->ctx_id = p->ctx->id;
+		info->nr_attached = READ_ONCE(p->attached);
+	}
+	xa_unlock(&ioasid_pasids);
+	return p;
+}

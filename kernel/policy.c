@@ -445,11 +445,13 @@ void ioasid_policy_dma_unmap(struct ioasid_ctx *ctx, u32 ioas_id,
  * @name: out: its name (IOASID_POLICY_NAME_LEN bytes)
  * @loaded_ns: out: when it was loaded or last replaced (CLOCK_REALTIME)
  * @stats: out: per-hook counters since then
+ * @implemented: out: bit (1 << &enum ioasid_policy_hook) set for every
+ *	hook the policy has a program for
  *
  * Return: true if a policy is active.
  */
 bool ioasid_policy_info(char *name, u64 *loaded_ns,
-			struct ioasid_policy_hook_stats *stats)
+			struct ioasid_policy_hook_stats *stats, u32 *implemented)
 {
 	struct ioasid_policy_ops *ops;
 	int i;
@@ -460,6 +462,14 @@ bool ioasid_policy_info(char *name, u64 *loaded_ns,
 	if (ops) {
 		strscpy(name, ops->name, IOASID_POLICY_NAME_LEN);
 		*loaded_ns = ioasid_policy_loaded_ns;
+		*implemented =
+			(ops->device_attach ? BIT(IOASID_HOOK_DEVICE_ATTACH) : 0) |
+			(ops->pasid_alloc ? BIT(IOASID_HOOK_PASID_ALLOC) : 0) |
+			(ops->group_viable ? BIT(IOASID_HOOK_GROUP_VIABLE) : 0) |
+			(ops->dma_map ? BIT(IOASID_HOOK_DMA_MAP) : 0) |
+			(ops->dma_unmap ? BIT(IOASID_HOOK_DMA_UNMAP) : 0) |
+			(ops->device_bind ? BIT(IOASID_HOOK_DEVICE_BIND) : 0) |
+			(ops->device_unbind ? BIT(IOASID_HOOK_DEVICE_UNBIND) : 0);
 		for (i = 0; i < IOASID_HOOK_MAX; i++) {
 			stats[i].calls = atomic64_read(&ioasid_policy_stats[i].calls);
 			stats[i].allow = atomic64_read(&ioasid_policy_stats[i].allow);
