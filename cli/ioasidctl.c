@@ -3,6 +3,8 @@
  * ioasidctl: load ioasid isolation policies and inspect live objects.
  *
  *   ioasidctl [-j|--json] [-p|--pretty] OBJECT COMMAND [ARGS]
+ *
+ * Options may also follow the command ("ioasidctl ctx list -j").
  */
 #include <getopt.h>
 #include <stdarg.h>
@@ -109,6 +111,16 @@ static int cmd_help(int argc, char **argv);
 static const struct cmd top_cmds[] = {
 	{ "policy", cmd_policy, "{ load | replace | unload | show | list } ...",
 	  "manage the active isolation policy" },
+	{ "ctx", cmd_ctx, "list", "open /dev/ioasid contexts" },
+	{ "ioas", cmd_ioas, "{ list [CTX] | show CTX:IOAS }",
+	  "I/O address spaces and their mappings" },
+	{ "device", cmd_device, "{ list | show DEV }",
+	  "devices managed by ioasid.ko" },
+	{ "group", cmd_group, "{ list | show ID }",
+	  "IOMMU groups: members and viability" },
+	{ "pasid", cmd_pasid, "list", "allocated PASIDs and their owners" },
+	{ "monitor", cmd_monitor, "[--count N]",
+	  "print object changes and policy decisions as they happen" },
 	{ "version", cmd_version, "", "print the version" },
 	{ "help", cmd_help, "", "print this help" },
 	{ 0 }
@@ -148,6 +160,30 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt,
 	return vfprintf(stderr, fmt, ap);
 }
 
+/*
+ * -j/-p may also come after the command ("ioasidctl ctx list -j"): take
+ * them out wherever they are.  No command has an argument spelled so.
+ */
+static int strip_output_options(int argc, char **argv)
+{
+	int i, n = 0;
+
+	for (i = 0; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "-j") || !strcmp(a, "--json")) {
+			json_output = true;
+		} else if (!strcmp(a, "-p") || !strcmp(a, "--pretty") ||
+			   !strcmp(a, "-jp") || !strcmp(a, "-pj")) {
+			json_output = pretty_output = true;
+		} else {
+			argv[n++] = argv[i];
+		}
+	}
+	argv[n] = NULL;
+	return n;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -180,6 +216,7 @@ int main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
+	argc = strip_output_options(argc, argv);
 	if (argc < 1) {
 		usage(stderr);
 		return EXIT_USAGE;

@@ -49,5 +49,12 @@ const struct bundled_policy *bundled_policy_find(const char *name);
 
 /* Command groups. */
 int cmd_policy(int argc, char **argv);
+int cmd_ctx(int argc, char **argv);
+int cmd_ioas(int argc, char **argv);
+int cmd_device(int argc, char **argv);
+int cmd_group(int argc, char **argv);
+int cmd_pasid(int argc, char **argv);
+int cmd_monitor(int argc, char **argv);
+int cmd_policy_show(int argc, char **argv);	/* inspect.c */
 
 #endif /* IOASIDCTL_H */

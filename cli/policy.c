@@ -422,6 +422,8 @@ static const struct cmd policy_cmds[] = {
 	  "atomically replace the loaded policy" },
 	{ "unload", cmd_unload, "", "unload the policy; kernel defaults apply" },
 	{ "list", cmd_list, "", "list the bundled policies" },
+	{ "show", cmd_policy_show, "",
+	  "show the active policy: programs, load time, per-hook counters" },
 	{ 0 }
 };
 

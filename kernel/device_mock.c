@@ -21,6 +21,7 @@
 /* Domains of mock devices are interchangeable: one mock IOMMU. */
 static const char ioasid_mock_iommu[] = "mock-iommu";
 static atomic_t ioasid_mock_next_group = ATOMIC_INIT(0);
+static atomic_t ioasid_mock_next_name = ATOMIC_INIT(0);
 static atomic_t ioasid_mock_devices = ATOMIC_INIT(0);
 
 /* Largest single mock DMA: bounds the bounce buffer. */
@@ -254,6 +255,9 @@ struct file *ioasid_mock_create(struct ioasid_test_mock_create *cmd)
 	if (cmd->flags & IOASID_MOCK_PASID)
 		mock->idev.flags |= IOASID_DEVICE_INFO_PASID;
 	mock->idev.class = 0xff0000;	/* "unassigned class" */
+	/* Named before it is published: tracepoints and netlink show it. */
+	snprintf(mock->idev.name, sizeof(mock->idev.name), "mock%u",
+		 atomic_inc_return(&ioasid_mock_next_name));
 	atomic_inc(&ioasid_mock_devices);
 
 	rc = ioasid_device_register(&mock->idev, &ioasid_mock_ops, group);
@@ -264,9 +268,6 @@ struct file *ioasid_mock_create(struct ioasid_test_mock_create *cmd)
 		atomic_dec(&ioasid_mock_devices);
 		return ERR_PTR(rc);
 	}
-	snprintf(mock->idev.name, sizeof(mock->idev.name), "mock%u",
-		 mock->idev.id);
-
 	file = anon_inode_getfile("[ioasid-mock]", &ioasid_device_fops, NULL,
 				  O_RDWR);
 	if (IS_ERR(file)) {
