@@ -5,14 +5,15 @@
  *
  *   ioasidhold [--map IOVA:LENGTH]... [--ro] [--nested]
  *              [--mock] [--mock-pasid] [--join] [--pasid] [--attach-pasid]
- *              [--nomap-attach]
+ *              [--nobind] [--driver]
  *
  * Opens one /dev/ioasid context and allocates a paging IOAS; --map maps
  * fresh anonymous memory at that IOVA (read/write, or read-only with
  * --ro); --nested adds a nested IOAS on it.  --mock creates a mock device
  * in a new mock group (--mock-pasid: one with PASID support; --join: a
  * second device in the same group, not bound), binds it and attaches it to
- * the IOAS.  --pasid allocates a PASID; --attach-pasid also attaches the
+ * the IOAS (--nobind: neither; --driver: a pretend kernel DMA driver holds
+ * the --join device, which makes the group non-viable).  --pasid allocates a PASID; --attach-pasid also attaches the
  * mock device to the IOAS with it.  Then prints one line
  *
  *   ready pid=P ioas=I nested=N dev=D group=G pasid=S source=0xADDR
@@ -52,11 +53,15 @@ int main(int argc, char **argv)
 		{ "join", no_argument, NULL, 'J' },
 		{ "pasid", no_argument, NULL, 'p' },
 		{ "attach-pasid", no_argument, NULL, 'a' },
+		{ "nobind", no_argument, NULL, 'B' },
+		{ "driver", no_argument, NULL, 'R' },
 		{ 0 }
 	};
 	bool ro = false, nested = false, mock = false, mock_pasid = false;
 	bool join = false, pasid = false, attach_pasid = false;
-	uint64_t iovas[16], lens[16], source = 0;
+	bool nobind = false, driver = false;
+	static uint64_t iovas[1024], lens[1024];
+	uint64_t source = 0;
 	uint32_t ioas_id, nested_id = 0, dev_id = 0, group_id = 0, pasid_v = 0;
 	int nr_maps = 0, fd, c;
 	char *colon;
@@ -65,7 +70,7 @@ int main(int argc, char **argv)
 		switch (c) {
 		case 'm':
 			colon = strchr(optarg, ':');
-			if (!colon || nr_maps == 16) {
+			if (!colon || nr_maps == 1024) {
 				fprintf(stderr, "ioasidhold: --map IOVA:LENGTH\n");
 				return 2;
 			}
@@ -79,6 +84,8 @@ int main(int argc, char **argv)
 		case 'J': join = true; break;
 		case 'p': pasid = true; break;
 		case 'a': pasid = attach_pasid = true; break;
+		case 'B': nobind = true; break;
+		case 'R': driver = true; break;
 		default:
 			return 2;
 		}
@@ -149,6 +156,8 @@ int main(int argc, char **argv)
 			die("MOCK_DEVICE_CREATE");
 		dev = t.mock_create.out_fd;
 		group_id = t.mock_create.out_group_id;
+		if (nobind)
+			goto join;
 		if (ioctl(dev, IOASID_DEVICE_BIND, &b))
 			die("DEVICE_BIND");
 		dev_id = b.out_dev_id;
@@ -160,11 +169,22 @@ int main(int argc, char **argv)
 			if (ioctl(dev, IOASID_DEVICE_ATTACH, &at))
 				die("DEVICE_ATTACH with PASID");
 		}
+join:
 		if (join) {
 			memset(&t.mock_create, 0, sizeof(t.mock_create));
 			t.mock_create.group_id = group_id;
 			if (ioctl(fd, IOASID_TEST, &t))
 				die("MOCK_DEVICE_CREATE (join)");
+		}
+		if (join && driver) {
+			int joined = t.mock_create.out_fd;
+
+			memset(&t.mock_create, 0, sizeof(t.mock_create));
+			t.op = IOASID_TEST_MOCK_SET_DRIVER;
+			t.mock_set_driver.dev_fd = joined;
+			t.mock_set_driver.bound = 1;
+			if (ioctl(fd, IOASID_TEST, &t))
+				die("MOCK_SET_DRIVER");
 		}
 	}
 	printf("ready pid=%d ioas=%u nested=%u dev=%u group=%u pasid=%u source=%#" PRIx64 "\n",
