@@ -8,6 +8,8 @@
 #   make vm         interactive shell in the test guest
 #   make lint       checkpatch and kernel-doc on the kernel sources
 #   make bench      map/unmap throughput in the guest, beside VFIO type1
+#   make install    install ioasidctl, ioasidctl(8) and its bash completion
+#                   (PREFIX=/usr/local, DESTDIR for staging)
 #   make KDIR=/lib/modules/$(uname -r)/build module
 #                   build only ioasid.ko for another (>= 6.9) kernel tree
 #
@@ -19,7 +21,7 @@ TOP := $(CURDIR)
 
 ifeq ($(origin KDIR),undefined)
   ifeq ($(NO_SETUP),)
-    ifeq ($(filter clean help,$(MAKECMDGOALS)),)
+    ifeq ($(filter clean help install uninstall,$(MAKECMDGOALS)),)
       KVER ?= $(shell $(TOP)/scripts/setup.sh | tail -n1)
       ifeq ($(KVER),)
         $(error scripts/setup.sh failed)
@@ -35,7 +37,13 @@ export KVER KDIR
 MODULE := kernel/ioasid.ko
 VM := scripts/vm.sh
 
-.PHONY: all module bpf cli tests bench-progs check lint bench demo vm clean help
+.PHONY: all module bpf cli tests bench-progs check lint bench demo vm clean help \
+	install uninstall
+
+PREFIX ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 
 all: module bpf cli tests bench-progs
 
@@ -69,6 +77,20 @@ demo: all
 vm: all
 	$(VM) --shell
 
+# Builds ioasidctl only if it is not built yet (so that it also works from
+# a tree built elsewhere, e.g. in the test guest with NO_SETUP=1).
+install:
+	@[ -x cli/ioasidctl ] || $(MAKE) cli
+	install -D -m 0755 cli/ioasidctl $(DESTDIR)$(SBINDIR)/ioasidctl
+	install -D -m 0644 docs/ioasidctl.8 $(DESTDIR)$(MANDIR)/man8/ioasidctl.8
+	install -D -m 0644 cli/ioasidctl.bash-completion \
+		$(DESTDIR)$(BASHCOMPDIR)/ioasidctl
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/ioasidctl \
+		$(DESTDIR)$(MANDIR)/man8/ioasidctl.8 \
+		$(DESTDIR)$(BASHCOMPDIR)/ioasidctl
+
 clean:
 	rm -f kernel/*.o kernel/*.ko kernel/*.mod kernel/*.mod.[co] \
 		kernel/.*.cmd kernel/modules.order kernel/Module.symvers
@@ -78,4 +100,4 @@ clean:
 	$(MAKE) -C bench clean
 
 help:
-	@sed -n '3,16p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,18p' Makefile | sed 's/^# \{0,1\}//'

@@ -41,7 +41,8 @@ apt_update() {
 # Packages from bookworm proper.
 BASE_PKGS="build-essential make clang llvm lld libelf-dev zlib1g-dev pkg-config
 	dwarves bats busybox-static qemu-system-x86 kmod cpio xz-utils zstd
-	libcriterion-dev libjansson-dev libmnl-dev jq bpftrace python3 file"
+	libcriterion-dev libjansson-dev libmnl-dev jq bpftrace python3 file
+	bash-completion"
 # Packages that must come from bookworm-backports (libbpf >= 1.4 finds module
 # struct_ops types; bookworm's 1.1 does not).
 BPO_PKGS="libbpf-dev bpftool"

@@ -380,3 +380,40 @@ stop_monitor() {
 	insmod "$TOP/kernel/ioasid.ko" enable_test_interface=1
 	expect 0 ioasidctl ctx list
 }
+
+@test "make install: ioasidctl, its man page and completion under DESTDIR" {
+	dest=$BATS_TEST_TMPDIR/dest
+	expect 0 make -s -C "$TOP" install DESTDIR="$dest" PREFIX=/usr
+	[ -x "$dest/usr/sbin/ioasidctl" ]
+	[ -s "$dest/usr/share/man/man8/ioasidctl.8" ]
+	[ -s "$dest/usr/share/bash-completion/completions/ioasidctl" ]
+	expect 0 "$dest/usr/sbin/ioasidctl" version
+	# Every command of the tool is in the man page.
+	for c in "policy load" "policy replace" "policy unload" "policy list" \
+		 "policy show" "ctx list" "ioas list" "ioas show" "device list" \
+		 "device show" "group list" "group show" "pasid list" "monitor" \
+		 "version"; do
+		grep -q "^\.B[IR]* \"*$c" "$dest/usr/share/man/man8/ioasidctl.8" ||
+			{ echo "not in the man page: $c" >&2; return 1; }
+	done
+}
+
+# complete WORDS...: what bash completion offers for the last word.
+complete_words() {
+	bash -c 'source /usr/share/bash-completion/bash_completion
+		source "$0"
+		COMP_WORDS=("$@"); COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+		COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}
+		_ioasidctl; echo "${COMPREPLY[*]}"' \
+		"$TOP/cli/ioasidctl.bash-completion" "$@"
+}
+
+@test "bash completion: objects, commands and live device names" {
+	[ "$(complete_words ioasidctl g)" = group ]
+	[ "$(complete_words ioasidctl -j policy "")" = "load replace unload list show" ]
+	[ "$(complete_words ioasidctl monitor --c)" = "--count" ]
+	hold --mock
+	name=$(ioasidctl -j device list | jq -r '.[0].name')
+	[ "$(complete_words ioasidctl device show "$name")" = "$name" ]
+	[[ " $(complete_words ioasidctl policy load "") " == *" minimal "* ]]
+}
