@@ -1,20 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * map_bench: IOASID_IOAS_MAP/UNMAP throughput, in pages per second, for
- * 4 KiB-scattered and 2 MiB-contiguous memory, over sizes up to 1 GiB,
- * with the IOAS feeding no domain, a mock device's software page table, or
- * an edu device's Intel IOMMU domain; and, on the same memory and sizes,
- * VFIO type1 (VFIO_IOMMU_MAP_DMA/UNMAP_DMA) on another edu device, printed
- * side by side as a ratio.  It only prints figures; it asserts no timing.
+ * map_bench: IOASID_IOAS_MAP/UNMAP throughput for 4 KiB-scattered and
+ * 2 MiB-contiguous memory, over sizes from 4 KiB to 1 GiB, with the IOAS
+ * feeding no domain (pinning and accounting only), a mock device's software
+ * page table, or an edu device's Intel IOMMU domain; and, on the same
+ * memory and sizes, VFIO type1 (VFIO_IOMMU_MAP_DMA/UNMAP_DMA) on another
+ * edu device, side by side with a ratio.
+ *
+ * It only prints figures and asserts nothing about time.  It exits non-zero
+ * with a message naming the call when an ioctl or a set-up step fails.
  *
  *   map_bench [--max-mib N] [--reps N] [--edu BDF] [--vfio-group N]
  *
  * Run by scripts/bench.sh in the guest (make bench), which binds the edu
- * devices and reserves huge pages first.
+ * devices and reserves the huge pages first.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -30,12 +34,28 @@
 
 #define PG		4096ull
 #define MB2		(2ull << 20)
-#define BENCH_IOVA	0x40000000ull	/* 1 GiB: below edu's MSI window */
+#define GB1		(1ull << 30)
+#define MAX_REPS	16
+#define MAX_RANGES	16
 #define RW		(IOASID_IOAS_MAP_READABLE | IOASID_IOAS_MAP_WRITEABLE)
 
-static void die(const char *what)
+static const uint64_t sizes[] = {
+	4ull << 10, 64ull << 10, 2ull << 20, 64ull << 20, 256ull << 20, 1ull << 30,
+};
+#define NSIZES	(sizeof(sizes) / sizeof(sizes[0]))
+
+static void __attribute__((noreturn, format(printf, 1, 2)))
+die(const char *fmt, ...)
 {
-	fprintf(stderr, "map_bench: %s: %s\n", what, strerror(errno));
+	int err = errno;
+	va_list ap;
+
+	fflush(stdout);
+	fprintf(stderr, "map_bench: FAILED: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, ": %s (errno %d)\n", strerror(err), err);
 	exit(1);
 }
 
@@ -43,7 +63,8 @@ static double now(void)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	if (clock_gettime(CLOCK_MONOTONIC, &ts))
+		die("clock_gettime");
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
@@ -54,11 +75,58 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+static double median(double *v, int n)
+{
+	qsort(v, n, sizeof(*v), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+static const char *size_str(uint64_t len)
+{
+	static char buf[4][16];
+	static int i;
+	char *s = buf[i++ % 4];
+
+	if (len >= GB1)
+		snprintf(s, 16, "%lluG", (unsigned long long)(len >> 30));
+	else if (len >= (1ull << 20))
+		snprintf(s, 16, "%lluM", (unsigned long long)(len >> 20));
+	else
+		snprintf(s, 16, "%lluK", (unsigned long long)(len >> 10));
+	return s;
+}
+
+/* A field of /proc/meminfo, in KiB (-1 if absent). */
+static long long meminfo(const char *field)
+{
+	char line[256];
+	size_t n = strlen(field);
+	long long v = -1;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	if (!f)
+		die("/proc/meminfo");
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, field, n) && line[n] == ':') {
+			v = strtoll(line + n + 1, NULL, 10);
+			break;
+		}
+	fclose(f);
+	return v;
+}
+
 /* --- memory -------------------------------------------------------------- */
 
 enum mem_kind { MEM_4K, MEM_2M };
-static const char *mem_names[] = { "4K-scattered", "2M-contiguous" };
-static const char *huge_source = "hugetlbfs";
+
+struct mem {
+	enum mem_kind kind;
+	uint8_t *p;		/* what is mapped, 2 MiB-aligned for MEM_2M */
+	void *raw;		/* what to munmap */
+	size_t raw_len;
+	uint64_t len;		/* usable bytes at p */
+	char what[160];		/* how it was obtained, for the table title */
+};
 
 /*
  * Fault the pages in, in a shuffled order: the page allocator hands out
@@ -86,46 +154,138 @@ static void scatter(uint8_t *p, size_t len)
 	free(order);
 }
 
-static void *mem_get(enum mem_kind kind, size_t len)
+/* KiB of @p..@p+@len backed by THP, from /proc/self/smaps. */
+static long long thp_kib(void *p, size_t len)
 {
-	void *p;
+	unsigned long lo, hi;
+	long long kib = 0;
+	char line[256];
+	bool in = false;
+	FILE *f = fopen("/proc/self/smaps", "r");
 
-	if (kind == MEM_4K) {
-		p = mmap(NULL, len, PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (p == MAP_FAILED)
-			die("mmap");
-		madvise(p, len, MADV_NOHUGEPAGE);
-		scatter(p, len);
-	} else {
-		size_t rlen = (len + MB2 - 1) & ~(MB2 - 1);
-
-		p = mmap(NULL, rlen, PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB, -1, 0);
-		if (p == MAP_FAILED) {
-			/* No reserved huge pages: transparent ones. */
-			char *raw = mmap(NULL, rlen + MB2,
-					 PROT_READ | PROT_WRITE,
-					 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-			if (raw == MAP_FAILED)
-				die("mmap");
-			p = (void *)(((uintptr_t)raw + MB2 - 1) & ~(MB2 - 1));
-			madvise(p, rlen, MADV_HUGEPAGE);
-			huge_source = "THP";
+	if (!f)
+		die("/proc/self/smaps");
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2) {
+			in = lo < (uintptr_t)p + len && hi > (uintptr_t)p;
+			continue;
 		}
+		if (in && !strncmp(line, "AnonHugePages:", 14))
+			kib += strtoll(line + 14, NULL, 10);
 	}
-	memset(p, 1, len);	/* fault everything in before timing */
-	return p;
+	fclose(f);
+	return kib;
+}
+
+static void mem_get(struct mem *m, enum mem_kind kind, uint64_t len)
+{
+	memset(m, 0, sizeof(*m));
+	m->kind = kind;
+	m->len = len;
+	if (kind == MEM_4K) {
+		m->raw_len = len;
+		m->raw = mmap(NULL, len, PROT_READ | PROT_WRITE,
+			      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (m->raw == MAP_FAILED)
+			die("mmap %s of anonymous memory", size_str(len));
+		if (madvise(m->raw, len, MADV_NOHUGEPAGE))
+			die("madvise(MADV_NOHUGEPAGE)");
+		m->p = m->raw;
+		scatter(m->p, len);
+		snprintf(m->what, sizeof(m->what),
+			 "4K-scattered memory: anonymous, MADV_NOHUGEPAGE, faulted in shuffled order (%lld KiB THP)",
+			 thp_kib(m->p, len));
+		return;
+	}
+
+	long long free_huge = meminfo("HugePages_Free");
+	long long hsize = meminfo("Hugepagesize");
+
+	m->raw_len = (len + MB2 - 1) & ~(MB2 - 1);
+	m->raw = MAP_FAILED;
+	if (hsize == 2048 && free_huge * (long long)MB2 >= (long long)m->raw_len)
+		m->raw = mmap(NULL, m->raw_len, PROT_READ | PROT_WRITE,
+			      MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB, -1, 0);
+	if (m->raw != MAP_FAILED) {
+		m->p = m->raw;
+		memset(m->p, 1, len);	/* fault everything in before timing */
+		snprintf(m->what, sizeof(m->what),
+			 "2M-contiguous memory: hugetlbfs, MAP_HUGETLB 2 MiB pages (%lld free before)",
+			 free_huge);
+		return;
+	}
+
+	/* No reserved huge pages: transparent ones on a 2 MiB-aligned range. */
+	m->raw_len += MB2;
+	m->raw = mmap(NULL, m->raw_len, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (m->raw == MAP_FAILED)
+		die("mmap %s of anonymous memory", size_str(len));
+	m->p = (uint8_t *)(((uintptr_t)m->raw + MB2 - 1) & ~(MB2 - 1));
+	if (madvise(m->p, len, MADV_HUGEPAGE))
+		die("madvise(MADV_HUGEPAGE)");
+	memset(m->p, 1, len);
+	snprintf(m->what, sizeof(m->what),
+		 "2M-contiguous memory: THP fallback, MADV_HUGEPAGE (%lld free hugetlb pages; %lld of %llu KiB are THP)",
+		 free_huge, thp_kib(m->p, len), (unsigned long long)len >> 10);
+}
+
+static void mem_put(struct mem *m)
+{
+	if (munmap(m->raw, m->raw_len))
+		die("munmap");
+}
+
+/* --- IOVA ranges ----------------------------------------------------------- */
+
+struct ranges {
+	int n;
+	uint64_t start[MAX_RANGES], last[MAX_RANGES];
+};
+
+/*
+ * The lowest IOVA, aligned to the smaller of 1 GiB and @len rounded up to a
+ * power of two (so that large IOMMU pages can be used), where [iova, iova +
+ * @len) lies inside one allowed range; never 0.
+ */
+static uint64_t pick_iova(const struct ranges *r, uint64_t len,
+			  const char *who)
+{
+	uint64_t align = PG;
+
+	while (align < len && align < GB1)
+		align <<= 1;
+	for (int i = 0; i < r->n; i++) {
+		uint64_t s = r->start[i] ? r->start[i] : 1;
+
+		s = (s + align - 1) & ~(align - 1);
+		if (s >= r->start[i] && s + len - 1 >= s &&
+		    s + len - 1 <= r->last[i])
+			return s;
+	}
+	errno = ERANGE;
+	die("%s: no allowed IOVA range holds %s", who, size_str(len));
+}
+
+static void print_ranges(const struct ranges *r, const char *who,
+			 uint64_t iova)
+{
+	printf("bench: %-12s allowed IOVAs", who);
+	for (int i = 0; i < r->n; i++)
+		printf(" %#llx-%#llx", (unsigned long long)r->start[i],
+		       (unsigned long long)r->last[i]);
+	printf("; maps at %#llx\n", (unsigned long long)iova);
 }
 
 /* --- the two interfaces ---------------------------------------------------- */
 
 struct target {
 	const char *name;
+	const char *label;	/* the setup column of the ioasid table */
 	int fd;			/* /dev/ioasid or the VFIO container */
 	uint32_t ioas;
 	bool vfio;
+	uint64_t iova;
 };
 
 static void t_map(struct target *t, void *va, uint64_t len)
@@ -134,21 +294,23 @@ static void t_map(struct target *t, void *va, uint64_t len)
 		struct vfio_iommu_type1_dma_map m = {
 			.argsz = sizeof(m),
 			.flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE,
-			.vaddr = (uintptr_t)va, .iova = BENCH_IOVA, .size = len,
+			.vaddr = (uintptr_t)va, .iova = t->iova, .size = len,
 		};
 
 		if (ioctl(t->fd, VFIO_IOMMU_MAP_DMA, &m))
-			die("VFIO_IOMMU_MAP_DMA");
+			die("VFIO_IOMMU_MAP_DMA %s at iova %#llx", size_str(len),
+			    (unsigned long long)t->iova);
 	} else {
 		struct ioasid_ioas_map m = {
 			.size = sizeof(m),
 			.flags = IOASID_IOAS_MAP_FIXED_IOVA | RW,
 			.ioas_id = t->ioas, .user_va = (uintptr_t)va,
-			.length = len, .iova = BENCH_IOVA,
+			.length = len, .iova = t->iova,
 		};
 
 		if (ioctl(t->fd, IOASID_IOAS_MAP, &m))
-			die("IOASID_IOAS_MAP");
+			die("IOASID_IOAS_MAP (%s) %s at iova %#llx", t->name,
+			    size_str(len), (unsigned long long)t->iova);
 	}
 }
 
@@ -156,33 +318,71 @@ static void t_unmap(struct target *t, uint64_t len)
 {
 	if (t->vfio) {
 		struct vfio_iommu_type1_dma_unmap u = {
-			.argsz = sizeof(u), .iova = BENCH_IOVA, .size = len,
+			.argsz = sizeof(u), .iova = t->iova, .size = len,
 		};
 
-		if (ioctl(t->fd, VFIO_IOMMU_UNMAP_DMA, &u) || u.size != len)
-			die("VFIO_IOMMU_UNMAP_DMA");
+		if (ioctl(t->fd, VFIO_IOMMU_UNMAP_DMA, &u))
+			die("VFIO_IOMMU_UNMAP_DMA %s at iova %#llx",
+			    size_str(len), (unsigned long long)t->iova);
+		if (u.size != len) {
+			errno = EIO;
+			die("VFIO_IOMMU_UNMAP_DMA unmapped %llu bytes of %llu",
+			    (unsigned long long)u.size,
+			    (unsigned long long)len);
+		}
 	} else {
 		struct ioasid_ioas_unmap u = {
 			.size = sizeof(u), .ioas_id = t->ioas,
-			.iova = BENCH_IOVA, .length = len,
+			.iova = t->iova, .length = len,
 		};
 
-		if (ioctl(t->fd, IOASID_IOAS_UNMAP, &u) || u.length != len)
-			die("IOASID_IOAS_UNMAP");
+		if (ioctl(t->fd, IOASID_IOAS_UNMAP, &u))
+			die("IOASID_IOAS_UNMAP (%s) %s at iova %#llx", t->name,
+			    size_str(len), (unsigned long long)t->iova);
+		if (u.length != len) {
+			errno = EIO;
+			die("IOASID_IOAS_UNMAP (%s) unmapped %llu bytes of %llu",
+			    t->name, (unsigned long long)u.length,
+			    (unsigned long long)len);
+		}
 	}
 }
 
-/* An IOAS, with a device of @dev_fd attached (or none if < 0). */
-static struct target ioasid_target(const char *name, int dev_fd)
+static void ioasid_ranges(struct target *t, struct ranges *r)
 {
-	struct target t = { .name = name };
+	struct ioasid_iova_range buf[MAX_RANGES];
+	struct ioasid_ioas_iova_ranges q = {
+		.size = sizeof(q), .ioas_id = t->ioas,
+		.num_iovas = MAX_RANGES, .allowed_iovas = (uintptr_t)buf,
+	};
+
+	if (ioctl(t->fd, IOASID_IOAS_IOVA_RANGES, &q))
+		die("IOASID_IOAS_IOVA_RANGES (%s)", t->name);
+	if (q.out_iova_alignment > PG) {
+		errno = EINVAL;
+		die("%s: IOVA alignment %llu, the bench assumes 4 KiB",
+		    t->name, (unsigned long long)q.out_iova_alignment);
+	}
+	r->n = q.num_iovas;
+	for (int i = 0; i < r->n; i++) {
+		r->start[i] = buf[i].start;
+		r->last[i] = buf[i].last;
+	}
+}
+
+/* An IOAS with the device of @dev_fd bound and attached (none if < 0). */
+static struct target ioasid_target(const char *name, const char *label,
+				   int dev_fd, uint64_t max)
+{
+	struct target t = { .name = name, .label = label };
 	struct ioasid_ioas_alloc a = { .size = sizeof(a) };
+	struct ranges r;
 
 	t.fd = open("/dev/ioasid", O_RDWR | O_CLOEXEC);
 	if (t.fd < 0)
-		die("/dev/ioasid");
+		die("open /dev/ioasid (is ioasid.ko loaded?)");
 	if (ioctl(t.fd, IOASID_IOAS_ALLOC, &a))
-		die("IOASID_IOAS_ALLOC");
+		die("IOASID_IOAS_ALLOC (%s)", name);
 	t.ioas = a.out_ioas_id;
 	if (dev_fd >= 0) {
 		struct ioasid_device_bind b = {
@@ -193,10 +393,13 @@ static struct target ioasid_target(const char *name, int dev_fd)
 		};
 
 		if (ioctl(dev_fd, IOASID_DEVICE_BIND, &b))
-			die("IOASID_DEVICE_BIND");
+			die("IOASID_DEVICE_BIND (%s)", name);
 		if (ioctl(dev_fd, IOASID_DEVICE_ATTACH, &at))
-			die("IOASID_DEVICE_ATTACH");
+			die("IOASID_DEVICE_ATTACH (%s)", name);
 	}
+	ioasid_ranges(&t, &r);
+	t.iova = pick_iova(&r, max, name);
+	print_ranges(&r, name, t.iova);
 	return t;
 }
 
@@ -208,66 +411,143 @@ static int mock_device(int ctl)
 	};
 
 	if (ioctl(ctl, IOASID_TEST, &t))
-		die("IOASID_TEST_MOCK_DEVICE_CREATE (enable_test_interface=1?)");
+		die("IOASID_TEST_MOCK_DEVICE_CREATE (load ioasid.ko with enable_test_interface=1)");
 	return t.mock_create.out_fd;
 }
 
-static struct target vfio_target(int group_nr)
+static uint64_t pinned_pages(int ctl)
+{
+	struct ioasid_test t = { .size = sizeof(t), .op = IOASID_TEST_STATS };
+
+	if (ioctl(ctl, IOASID_TEST, &t))
+		die("IOASID_TEST_STATS");
+	return t.stats.out_pinned_pages;
+}
+
+static void vfio_ranges(int container, struct ranges *r)
+{
+	static uint8_t buf[4096];
+	struct vfio_iommu_type1_info *info = (void *)buf;
+	uint32_t off;
+
+	memset(buf, 0, sizeof(buf));
+	info->argsz = sizeof(buf);
+	if (ioctl(container, VFIO_IOMMU_GET_INFO, info))
+		die("VFIO_IOMMU_GET_INFO");
+	r->n = 0;
+	if (!(info->flags & VFIO_IOMMU_INFO_CAPS) || info->argsz > sizeof(buf)) {
+		/* No range capability: type1's whole 64-bit space. */
+		r->n = 1;
+		r->start[0] = 0;
+		r->last[0] = UINT64_MAX;
+		return;
+	}
+	for (off = info->cap_offset; off && off + 8 <= sizeof(buf);) {
+		struct vfio_info_cap_header *h = (void *)(buf + off);
+
+		if (h->id == VFIO_IOMMU_TYPE1_INFO_CAP_IOVA_RANGE) {
+			struct vfio_iommu_type1_info_cap_iova_range *c =
+				(void *)h;
+
+			for (uint32_t i = 0;
+			     i < c->nr_iovas && r->n < MAX_RANGES; i++) {
+				r->start[r->n] = c->iova_ranges[i].start;
+				r->last[r->n++] = c->iova_ranges[i].end;
+			}
+		}
+		off = h->next;
+	}
+	if (!r->n) {
+		r->n = 1;
+		r->start[0] = 0;
+		r->last[0] = UINT64_MAX;
+	}
+}
+
+static struct target vfio_target(int group_nr, uint64_t max)
 {
 	struct target t = { .name = "vfio-type1", .vfio = true };
+	struct vfio_group_status st = { .argsz = sizeof(st) };
+	struct ranges r;
 	char path[64];
 	int group;
 
 	t.fd = open("/dev/vfio/vfio", O_RDWR | O_CLOEXEC);
 	if (t.fd < 0)
-		die("/dev/vfio/vfio");
+		die("open /dev/vfio/vfio (is vfio-pci loaded?)");
+	if (ioctl(t.fd, VFIO_CHECK_EXTENSION, VFIO_TYPE1v2_IOMMU) != 1) {
+		errno = ENODEV;
+		die("VFIO_CHECK_EXTENSION(VFIO_TYPE1v2_IOMMU)");
+	}
 	snprintf(path, sizeof(path), "/dev/vfio/%d", group_nr);
 	group = open(path, O_RDWR | O_CLOEXEC);
 	if (group < 0)
-		die(path);
+		die("open %s", path);
+	if (ioctl(group, VFIO_GROUP_GET_STATUS, &st))
+		die("VFIO_GROUP_GET_STATUS");
+	if (!(st.flags & VFIO_GROUP_FLAGS_VIABLE)) {
+		errno = EBUSY;
+		die("VFIO group %d is not viable", group_nr);
+	}
 	if (ioctl(group, VFIO_GROUP_SET_CONTAINER, &t.fd))
 		die("VFIO_GROUP_SET_CONTAINER");
 	if (ioctl(t.fd, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU))
-		die("VFIO_SET_IOMMU");
+		die("VFIO_SET_IOMMU(VFIO_TYPE1v2_IOMMU)");
+	vfio_ranges(t.fd, &r);
+	t.iova = pick_iova(&r, max, t.name);
+	print_ranges(&r, t.name, t.iova);
 	return t;
 }
 
 /* --- measuring ----------------------------------------------------------- */
 
+/* Medians over the runs, in pages (4 KiB) per second. */
 struct figure {
-	double map_pps, unmap_pps;
+	double map, unmap, both;
 };
 
-/* Median over @reps of map and of unmap, in pages per second. */
-static struct figure measure(struct target *t, void *va, uint64_t len,
-			     int reps)
+/*
+ * One size, every target: the runs go round the targets in turn, so that
+ * a slow spell of the (emulated, shared) machine hits them all alike.
+ * Below 256 MiB one untimed round comes first.
+ */
+static void measure(struct target *tg, int nt, void *va, uint64_t len,
+		    int reps, struct figure *f)
 {
-	double map_s[16], unmap_s[16], t0;
-	struct figure f;
+	static double map_s[4][MAX_REPS], unmap_s[4][MAX_REPS],
+		both_s[4][MAX_REPS];
+	double pages = (double)len / PG, t0, t1;
 
-	for (int i = 0; i < reps; i++) {
-		t0 = now();
-		t_map(t, va, len);
-		map_s[i] = now() - t0;
-		t0 = now();
-		t_unmap(t, len);
-		unmap_s[i] = now() - t0;
+	if (len < (256ull << 20))
+		for (int i = 0; i < nt; i++) {
+			t_map(&tg[i], va, len);
+			t_unmap(&tg[i], len);
+		}
+	for (int r = 0; r < reps; r++)
+		for (int i = 0; i < nt; i++) {
+			t0 = now();
+			t_map(&tg[i], va, len);
+			t1 = now();
+			t_unmap(&tg[i], len);
+			map_s[i][r] = t1 - t0;
+			unmap_s[i][r] = now() - t1;
+			both_s[i][r] = map_s[i][r] + unmap_s[i][r];
+		}
+	for (int i = 0; i < nt; i++) {
+		f[i].map = pages / median(map_s[i], reps);
+		f[i].unmap = pages / median(unmap_s[i], reps);
+		f[i].both = pages / median(both_s[i], reps);
 	}
-	qsort(map_s, reps, sizeof(double), cmp_double);
-	qsort(unmap_s, reps, sizeof(double), cmp_double);
-	f.map_pps = len / PG / map_s[reps / 2];
-	f.unmap_pps = len / PG / unmap_s[reps / 2];
-	return f;
 }
 
-static void print_size(uint64_t len)
+static double gibs(double pps)
 {
-	if (len >= (1ull << 30))
-		printf("%6lluG", (unsigned long long)(len >> 30));
-	else if (len >= (1ull << 20))
-		printf("%6lluM", (unsigned long long)(len >> 20));
-	else
-		printf("%6lluK", (unsigned long long)(len >> 10));
+	return pps * PG / GB1;
+}
+
+static double ratio(double a, double b)
+{
+	return b > 0 ? a / b : 0;
 }
 
 int main(int argc, char **argv)
@@ -280,13 +560,14 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ }
 	};
-	static const uint64_t sizes[] = {
-		4096, 64 << 10, 2 << 20, 64 << 20, 256 << 20, 1 << 30,
-	};
+	static struct figure fig[2][NSIZES][4];
+	static int nreps[NSIZES];
 	const char *edu = NULL;
-	struct target targets[4];
-	int nt = 0, vfio_group = -1, reps = 5, c, ctl, edu_fd;
-	uint64_t max = 1ull << 30;
+	struct target tg[4];
+	int nt = 0, edu_i = -1, vfio_i = -1, vfio_group = -1, reps = 5, c;
+	int ctl, edu_fd;
+	uint64_t max = GB1, avail;
+	size_t ns;
 	char path[96];
 
 	while ((c = getopt_long(argc, argv, "m:r:e:g:h", opts, NULL)) != -1) {
@@ -296,8 +577,11 @@ int main(int argc, char **argv)
 			break;
 		case 'r':
 			reps = atoi(optarg);
-			if (reps < 1 || reps > 16)
-				reps = 5;
+			if (reps < 1 || reps > MAX_REPS) {
+				fprintf(stderr, "map_bench: --reps 1..%d\n",
+					MAX_REPS);
+				return 2;
+			}
 			break;
 		case 'e':
 			edu = optarg;
@@ -312,55 +596,107 @@ int main(int argc, char **argv)
 		}
 	}
 
-	targets[nt++] = ioasid_target("ioasid/none", -1);
+	/*
+	 * One buffer of the largest size is live at a time, plus the kernel's
+	 * bookkeeping for pinning it: keep a quarter of what is available.
+	 */
+	avail = (uint64_t)meminfo("MemAvailable") << 10;
+	if (max > avail / 4 * 3) {
+		uint64_t want = max;
+
+		max = avail / 4 * 3;
+		printf("bench: clamped the largest size from %s to %s (MemAvailable %llu MiB)\n",
+		       size_str(want), size_str(max),
+		       (unsigned long long)(avail >> 20));
+	}
+	for (ns = 0; ns < NSIZES && sizes[ns] <= max; ns++)
+		;
+	if (!ns) {
+		errno = ENOMEM;
+		die("not even %s of memory to measure", size_str(sizes[0]));
+	}
+	if (ns < NSIZES)
+		printf("bench: sizes above %s skipped (largest allowed %llu MiB)\n",
+		       size_str(sizes[ns - 1]), (unsigned long long)(max >> 20));
+	max = sizes[ns - 1];
+	for (size_t s = 0; s < ns; s++)	/* fewer runs where one is long */
+		nreps[s] = sizes[s] >= (256ull << 20) ? (reps + 1) / 2 : reps;
+
+	tg[nt++] = ioasid_target("ioasid/none", "none", -1, max);
 	ctl = open("/dev/ioasid", O_RDWR | O_CLOEXEC);
 	if (ctl < 0)
-		die("/dev/ioasid");
-	targets[nt++] = ioasid_target("ioasid/mock", mock_device(ctl));
+		die("open /dev/ioasid");
+	tg[nt++] = ioasid_target("ioasid/mock", "mock", mock_device(ctl), max);
 	if (edu) {
 		snprintf(path, sizeof(path), "/dev/ioasid-pci/%s", edu);
 		edu_fd = open(path, O_RDWR | O_CLOEXEC);
 		if (edu_fd < 0)
-			die(path);
-		targets[nt++] = ioasid_target("ioasid/edu", edu_fd);
+			die("open %s (edu bound to ioasid-pci?)", path);
+		edu_i = nt;
+		tg[nt++] = ioasid_target("ioasid/edu", "edu", edu_fd, max);
 	}
-	if (vfio_group >= 0)
-		targets[nt++] = vfio_target(vfio_group);
+	if (vfio_group >= 0) {
+		vfio_i = nt;
+		tg[nt++] = vfio_target(vfio_group, max);
+	}
 
+	printf("bench: setups: none = IOAS feeding no domain (pin + account only); mock = mock device (software page table)%s%s%s\n",
+	       edu ? "; edu = " : "", edu ? edu : "",
+	       edu ? " on ioasid-pci (Intel IOMMU domain)" : "");
 	for (int k = MEM_4K; k <= MEM_2M; k++) {
-		void *mem = mem_get(k, max);
+		struct mem m;
 
-		printf("\n%s memory%s%s; pages/s (4 KiB pages), median of up to %d runs\n",
-		       mem_names[k], k == MEM_2M ? " from " : "",
-		       k == MEM_2M ? huge_source : "", reps);
-		printf("%7s", "size");
-		for (int i = 0; i < nt; i++)
-			printf(" %12.12s-map %12.12s-unm", targets[i].name,
-			       targets[i].name);
-		if (edu && vfio_group >= 0)
-			printf("  edu/vfio-map edu/vfio-unm");
-		printf("\n");
-		for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
-			struct figure f[4];
-			/* Fewer runs where one run is long already. */
-			int r = sizes[s] >= (256u << 20) ? (reps + 1) / 2 : reps;
-
-			if (sizes[s] > max)
-				break;
-			print_size(sizes[s]);
+		mem_get(&m, k, max);
+		printf("\n%s\n", m.what);
+		printf("map, then unmap, of one range at a fixed IOVA; pages = 4 KiB; median of %d runs (%d from 256M)\n",
+		       reps, (reps + 1) / 2);
+		printf("%6s  %-12s %14s %8s %14s %8s %14s %8s\n", "size",
+		       "setup", "map pages/s", "GiB/s", "unmap pages/s",
+		       "GiB/s", "map+unmap p/s", "GiB/s");
+		for (size_t s = 0; s < ns; s++) {
+			measure(tg, nt, m.p, sizes[s], nreps[s], fig[k][s]);
 			for (int i = 0; i < nt; i++) {
-				f[i] = measure(&targets[i], mem, sizes[s], r);
-				printf(" %16.0f %16.0f", f[i].map_pps,
-				       f[i].unmap_pps);
+				struct figure *f = &fig[k][s][i];
+
+				if (tg[i].vfio)
+					continue;	/* its own table */
+				printf("%6s  %-12s %14.0f %8.2f %14.0f %8.2f %14.0f %8.2f\n",
+				       size_str(sizes[s]), tg[i].label,
+				       f->map, gibs(f->map), f->unmap,
+				       gibs(f->unmap), f->both, gibs(f->both));
+				fflush(stdout);
 			}
-			if (edu && vfio_group >= 0)
-				printf("  %12.2f %12.2f",
-				       f[nt - 2].map_pps / f[nt - 1].map_pps,
-				       f[nt - 2].unmap_pps / f[nt - 1].unmap_pps);
-			printf("\n");
-			fflush(stdout);
 		}
-		munmap(mem, max);
+		if (edu_i >= 0 && vfio_i >= 0) {
+			printf("\n%s: ioasid (edu, Intel IOMMU domain) vs VFIO type1 (edu), pages/s\n",
+			       k == MEM_4K ? "4K-scattered" : "2M-contiguous");
+			printf("%6s  %12s %12s %6s  %12s %12s %6s  %12s %12s %6s\n",
+			       "size", "ioasid map", "vfio map", "ratio",
+			       "ioasid unmap", "vfio unmap", "ratio",
+			       "ioasid m+u", "vfio m+u", "ratio");
+			for (size_t s = 0; s < ns; s++) {
+				struct figure *a = &fig[k][s][edu_i];
+				struct figure *b = &fig[k][s][vfio_i];
+
+				printf("%6s  %12.0f %12.0f %6.2f  %12.0f %12.0f %6.2f  %12.0f %12.0f %6.2f\n",
+				       size_str(sizes[s]), a->map, b->map,
+				       ratio(a->map, b->map), a->unmap,
+				       b->unmap, ratio(a->unmap, b->unmap),
+				       a->both, b->both,
+				       ratio(a->both, b->both));
+			}
+		}
+		mem_put(&m);
+	}
+
+	/* Every map was unmapped: nothing may stay pinned. */
+	uint64_t left = pinned_pages(ctl);
+
+	printf("\nbench: pages still pinned by ioasid after the last unmap: %llu\n",
+	       (unsigned long long)left);
+	if (left) {
+		errno = EUCLEAN;
+		die("%llu pages left pinned", (unsigned long long)left);
 	}
 	return 0;
 }
