@@ -37,6 +37,29 @@ static void ioasid_pages_count(struct ioasid_ctx *ctx, long npages)
 	atomic64_add(npages, &ctx->pinned_pages);
 }
 
+/* Is [@start, @start + @npages pages) covered by VMAs of current's mm? */
+static bool ioasid_range_is_mapped(unsigned long start, unsigned long npages)
+{
+	unsigned long end = start + (npages << PAGE_SHIFT);
+	struct mm_struct *mm = current->mm;
+	struct vm_area_struct *vma;
+	bool mapped = true;
+
+	if (!access_ok((void __user *)start, npages << PAGE_SHIFT))
+		return false;
+	mmap_read_lock(mm);
+	while (start < end) {
+		vma = vma_lookup(mm, start);
+		if (!vma) {
+			mapped = false;
+			break;
+		}
+		start = vma->vm_end;
+	}
+	mmap_read_unlock(mm);
+	return mapped;
+}
+
 /**
  * ioasid_pages_pin() - pin and charge user memory
  * @ctx: the context the pins count against
@@ -58,11 +81,17 @@ struct ioasid_pages *ioasid_pages_pin(struct ioasid_ctx *ctx,
 	unsigned long done = 0;
 	long rc;
 
+	/*
+	 * The page array is sized by the request: refuse a range that is not
+	 * user memory before allocating for it.
+	 */
+	if (!ioasid_range_is_mapped(user_va, npages))
+		return ERR_PTR(-EFAULT);
 	pages = kzalloc(sizeof(*pages), GFP_KERNEL_ACCOUNT);
 	if (!pages)
 		return ERR_PTR(-ENOMEM);
 	pages->pages = kvcalloc(npages, sizeof(*pages->pages),
-				GFP_KERNEL_ACCOUNT);
+				GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 	if (!pages->pages) {
 		rc = -ENOMEM;
 		goto err_free;
