@@ -8,6 +8,7 @@
 #   make vm         interactive shell in the test guest
 #   make lint       checkpatch and kernel-doc on the kernel sources
 #   make bench      map/unmap throughput in the guest, beside VFIO type1
+#   make bench-policy  cost of a policy call per hook, against no policy
 #   make KDIR=/lib/modules/$(uname -r)/build module
 #                   build only ioasid.ko for another (>= 6.9) kernel tree
 #
@@ -35,7 +36,7 @@ export KVER KDIR
 MODULE := kernel/ioasid.ko
 VM := scripts/vm.sh
 
-.PHONY: all module bpf cli tests bench-progs check lint bench demo vm clean help
+.PHONY: all module bpf cli tests bench-progs check lint bench bench-policy demo vm clean help
 
 all: module bpf cli tests bench-progs
 
@@ -53,6 +54,7 @@ tests: cli
 
 bench-progs:
 	$(MAKE) -C bench
+	$(MAKE) -C bench -f Makefile.policy
 
 check: all
 	@tests/check.sh
@@ -62,6 +64,9 @@ lint:
 
 bench: all
 	$(VM) --mem 3G -- scripts/bench.sh
+
+bench-policy: all
+	$(VM) -- scripts/bench-policy.sh
 
 demo: all
 	$(VM) -- scripts/demo.sh
@@ -76,6 +81,7 @@ clean:
 	$(MAKE) -C cli clean
 	$(MAKE) -C tests clean
 	$(MAKE) -C bench clean
+	$(MAKE) -C bench -f Makefile.policy clean
 
 help:
-	@sed -n '3,16p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,17p' Makefile | sed 's/^# \{0,1\}//'
