@@ -8,6 +8,7 @@
 #   make vm         interactive shell in the test guest
 #   make lint       checkpatch and kernel-doc on the kernel sources
 #   make bench      map/unmap throughput in the guest, beside VFIO type1
+#   make bench-policy  cost of a policy call per hook, against no policy
 #   make install    install ioasidctl, ioasidctl(8) and its bash completion
 #                   (PREFIX=/usr/local, DESTDIR for staging)
 #   make KDIR=/lib/modules/$(uname -r)/build module
@@ -37,8 +38,8 @@ export KVER KDIR
 MODULE := kernel/ioasid.ko
 VM := scripts/vm.sh
 
-.PHONY: all module bpf cli tests bench-progs check lint bench demo vm clean help \
-	install uninstall
+.PHONY: all module bpf cli tests bench-progs check lint bench bench-policy \
+	demo vm clean help install uninstall
 
 PREFIX ?= /usr/local
 SBINDIR ?= $(PREFIX)/sbin
@@ -61,6 +62,7 @@ tests: cli
 
 bench-progs:
 	$(MAKE) -C bench
+	$(MAKE) -C bench -f Makefile.policy
 
 check: all
 	@tests/check.sh
@@ -72,6 +74,9 @@ lint:
 IOASID_BENCH_MEM ?= 3G
 bench: all
 	$(VM) --mem $(IOASID_BENCH_MEM) -- scripts/bench.sh
+
+bench-policy: all
+	$(VM) -- scripts/bench-policy.sh
 
 demo: all
 	$(VM) -- scripts/demo.sh
@@ -100,6 +105,7 @@ clean:
 	$(MAKE) -C cli clean
 	$(MAKE) -C tests clean
 	$(MAKE) -C bench clean
+	$(MAKE) -C bench -f Makefile.policy clean
 
 help:
-	@sed -n '3,18p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,19p' Makefile | sed 's/^# \{0,1\}//'

@@ -13,6 +13,8 @@ enum { EXIT_OK = 0, EXIT_ERR = 1, EXIT_USAGE = 2 };
 /* Where loaded policies live in bpffs. */
 #define IOASID_BPFFS_DIR	"/sys/fs/bpf/ioasid"
 #define IOASID_POLICY_PIN	IOASID_BPFFS_DIR "/policy"
+/* The maps of the loaded policy, for operators (bpftool map ... pinned). */
+#define IOASID_MAPS_DIR		IOASID_BPFFS_DIR "/maps"
 
 /* Global options. */
 extern bool json_output;

@@ -7,7 +7,14 @@
  * it through a BPF link pinned at IOASID_POLICY_PIN, so the policy outlives
  * this process; replacing updates that link in place (the kernel swaps the
  * policy atomically); unloading detaches the link and removes the pin.
+ *
+ * The policy's own maps (allow-lists, tenant tables, counters: every map but
+ * the struct_ops one and the .rodata/.data/.bss of globals) are pinned at
+ * IOASID_MAPS_DIR/<map name> so operators can fill and read them with
+ * bpftool.  A replace reuses a pinned map of the same name and shape, so
+ * what operators wrote survives replacing a policy by a re-tuned copy.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -138,7 +145,7 @@ static int set_knob(struct bpf_object *obj, const struct knob *k)
 	rodata = bpf_object__find_map_by_name(obj, ".rodata");
 	id = btf ? btf__find_by_name_kind(btf, ".rodata", BTF_KIND_DATASEC) : -1;
 	if (!rodata || id < 0)
-		return err("unknown knob '%s': the policy has no knobs", k->name);
+		return err("unknown knob %s", k->name);
 	data = bpf_map__initial_value(rodata, &sz);
 	sec = btf__type_by_id(btf, id);
 	vs = btf_var_secinfos(sec);
@@ -159,6 +166,9 @@ static int set_knob(struct bpf_object *obj, const struct knob *k)
 					value = "1";
 				else if (!strcmp(value, "false"))
 					value = "0";
+				if (strcmp(value, "0") && strcmp(value, "1"))
+					return err("knob %s: '%s' is not a boolean (0, 1, true or false)",
+						   k->name, k->value);
 			}
 			rc = parse_int(value, vs->size, sgn, data + vs->offset);
 		} else if (btf_is_enum(t)) {
@@ -175,14 +185,116 @@ static int set_knob(struct bpf_object *obj, const struct knob *k)
 				   k->name);
 		}
 		if (rc == -ERANGE)
-			return err("knob '%s': value '%s' out of range (%u bytes)",
-				   k->name, k->value, vs->size);
+			return err("knob %s: value '%s' out of range (%u bytes%s)",
+				   k->name, k->value, vs->size,
+				   btf_is_array(t) ? ", with the NUL" :
+				   btf_is_int(t) && btf_int_encoding(t) & BTF_INT_SIGNED ?
+				   ", signed" : btf_is_int(t) ? ", unsigned" : "");
 		if (rc)
-			return err("knob '%s': '%s' is not a number",
+			return err("knob %s: '%s' is not a number",
 				   k->name, k->value);
 		return 0;
 	}
-	return err("unknown knob '%s'", k->name);
+	return err("unknown knob %s", k->name);
+}
+
+/* Maps operators see: not the struct_ops map, not the globals' sections. */
+static bool policy_user_map(const struct bpf_map *map)
+{
+	return !bpf_map__is_internal(map) &&
+	       bpf_map__type(map) != BPF_MAP_TYPE_STRUCT_OPS;
+}
+
+static void map_pin_path(char *buf, size_t len, const char *name)
+{
+	snprintf(buf, len, IOASID_MAPS_DIR "/%s", name);
+}
+
+/*
+ * Before a replace: let the new policy use the pinned maps of the same name
+ * and shape (type, key, value, size, flags) instead of fresh empty ones.
+ */
+static void maps_reuse_pinned(struct bpf_object *obj)
+{
+	struct bpf_map *map;
+
+	bpf_object__for_each_map(map, obj) {
+		struct bpf_map_info info = {};
+		__u32 len = sizeof(info);
+		char path[PATH_MAX];
+		int fd;
+
+		if (!policy_user_map(map))
+			continue;
+		map_pin_path(path, sizeof(path), bpf_map__name(map));
+		fd = bpf_obj_get(path);
+		if (fd < 0)
+			continue;
+		if (!bpf_map_get_info_by_fd(fd, &info, &len) &&
+		    info.type == bpf_map__type(map) &&
+		    info.key_size == bpf_map__key_size(map) &&
+		    info.value_size == bpf_map__value_size(map) &&
+		    info.max_entries == bpf_map__max_entries(map) &&
+		    info.map_flags == bpf_map__map_flags(map))
+			bpf_map__reuse_fd(map, fd);
+		close(fd);
+	}
+}
+
+/* Remove every pin in IOASID_MAPS_DIR not named in @keep (NULL: all). */
+static void maps_unpin_others(struct bpf_object *keep)
+{
+	struct dirent *de;
+	DIR *d = opendir(IOASID_MAPS_DIR);
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		char path[PATH_MAX];
+
+		if (de->d_name[0] == '.' ||
+		    (keep && bpf_object__find_map_by_name(keep, de->d_name) &&
+		     policy_user_map(bpf_object__find_map_by_name(keep,
+							de->d_name))))
+			continue;
+		map_pin_path(path, sizeof(path), de->d_name);
+		unlink(path);
+	}
+	closedir(d);
+	if (!keep)
+		rmdir(IOASID_MAPS_DIR);
+}
+
+/*
+ * After the policy is attached: pin its maps, each one replacing the pin
+ * of the previous policy's map of that name in one rename, and drop the
+ * pins of maps the new policy does not have.
+ */
+static int maps_pin(struct bpf_object *obj, const char *what)
+{
+	struct bpf_map *map;
+
+	if (mkdir(IOASID_MAPS_DIR, 0700) && errno != EEXIST)
+		return err("%s: %s", IOASID_MAPS_DIR, strerror(errno));
+	bpf_object__for_each_map(map, obj) {
+		char path[PATH_MAX], tmp[PATH_MAX];
+
+		if (!policy_user_map(map))
+			continue;
+		map_pin_path(path, sizeof(path), bpf_map__name(map));
+		/* bpffs refuses names with a dot; no C identifier has a dash. */
+		map_pin_path(tmp, sizeof(tmp), "ioasidctl-new");
+		unlink(tmp);
+		if (bpf_obj_pin(bpf_map__fd(map), tmp) || rename(tmp, path)) {
+			int e = errno;
+
+			unlink(tmp);
+			return err("%s: cannot pin map %s at %s: %s", what,
+				   bpf_map__name(map), path, strerror(e));
+		}
+	}
+	maps_unpin_others(obj);
+	return 0;
 }
 
 /* Say why the kernel refused to load or attach. */
@@ -294,6 +406,8 @@ static int policy_load_or_replace(int argc, char **argv, bool replace)
 	for (i = 0; i < nr_knobs; i++)
 		if (set_knob(obj, &knobs[i]))
 			goto out;
+	if (replace)
+		maps_reuse_pinned(obj);
 	if (bpf_object__load(obj)) {
 		rc = explain_attach_error(errno, what);
 		goto out;
@@ -337,6 +451,10 @@ static int policy_load_or_replace(int argc, char **argv, bool replace)
 			goto out;
 		}
 	}
+	/* The policy runs; a failure to pin its maps is reported, not undone. */
+	rc = maps_pin(obj, what);
+	if (rc)
+		goto out;
 	if (json_output)
 		emit_json(json_pack("{s:s, s:s}", "policy", what, "action",
 				    replace ? "replaced" : "loaded"));
@@ -386,6 +504,7 @@ static int cmd_unload(int argc, char **argv)
 		return err("cannot detach the policy: %s", strerror(e));
 	}
 	close(fd);
+	maps_unpin_others(NULL);
 	if (unlink(IOASID_POLICY_PIN))
 		return err("%s: %s", IOASID_POLICY_PIN, strerror(errno));
 	if (json_output)
