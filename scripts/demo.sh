@@ -57,18 +57,18 @@ done
 cat "$out/monitor.err"
 head -n 1 "$out/bpftrace.txt"
 
-step "Load a policy"
-# TODO: load the bundled 'singleton' policy here once it is in the tree: it
-# refuses device_attach for members of a shared group (EPERM), so the first
-# attach below fails and the second succeeds.  'minimal' (PASID quota) lets
-# both through; its decisions show up in the PASID step further down.
-run ioasidctl policy load minimal --set max_pasids=2
-run ioasidctl policy show
+step "Load the bundled singleton policy: only devices alone in their IOMMU group may attach"
+run ioasidctl policy list
+run ioasidctl policy load singleton
 
-step "Attach an edu device of the shared group, then one of a singleton group (DMA through the IOAS)"
+step "Attach an edu device of the shared group (refused), then one of a singleton group (DMA through the IOAS)"
 dmesg -C
-run edudma "$shared" || echo "(refused)"
+if run edudma "$shared"; then
+	echo "demo: the singleton policy let a shared-group device attach" >&2
+	exit 1
+fi
 run edudma "$singleton"
+run ioasidctl policy show
 step "The IOMMU blocked the DMA to the unmapped IOVA"
 dmesg | grep -m1 'DMAR: \[DMA Write' || echo "(no DMAR fault logged)"
 
@@ -86,11 +86,13 @@ ioasidctl -j ioas show "$ctx:1" | jq -c -M '.mappings[0]'
 kill "$holder"
 wait "$holder" || true
 
-step "The policy decides PASIDs: at most 2 per context"
+step "Replace it atomically with 'minimal': any group may attach, at most 2 PASIDs per context"
+run ioasidctl policy replace minimal --set max_pasids=2
+run edudma "$shared"
 run pasidtool 3
 run ioasidctl policy show
 
-step "Replace it atomically with max_pasids=3"
+step "Replace it again with max_pasids=3"
 run ioasidctl policy replace minimal --set max_pasids=3
 run pasidtool 4
 
