@@ -169,14 +169,10 @@ static int ioasid_attach_group(struct ioasid_device *idev,
 		domain = group->domain;
 		refcount_inc(&domain->users);
 	} else {
-		domain = ioasid_domain_get(attach->ioas, idev);
+		domain = ioasid_domain_attach(attach->ioas, idev,
+					      IOASID_NO_PASID);
 		if (IS_ERR(domain)) {
 			rc = PTR_ERR(domain);
-			goto out;
-		}
-		rc = idev->ops->attach_group(idev, domain);
-		if (rc) {
-			ioasid_domain_put(domain);
 			goto out;
 		}
 		group->ioas = attach->ioas;
@@ -209,16 +205,10 @@ static int ioasid_attach_pasid(struct ioasid_device *idev,
 			       struct ioasid_attach *attach)
 {
 	struct ioasid_domain *domain;
-	int rc;
 
-	domain = ioasid_domain_get(attach->ioas, idev);
+	domain = ioasid_domain_attach(attach->ioas, idev, attach->pasid);
 	if (IS_ERR(domain))
 		return PTR_ERR(domain);
-	rc = idev->ops->attach_pasid(idev, domain, attach->pasid);
-	if (rc) {
-		ioasid_domain_put(domain);
-		return rc;
-	}
 	attach->domain = domain;
 	return 0;
 }

@@ -230,8 +230,9 @@ void ioasid_group_recheck(struct ioasid_group *group);
 unsigned int ioasid_group_count(void);
 
 /* domain.c: sharing domains between the devices of an IOAS */
-struct ioasid_domain *ioasid_domain_get(struct ioasid_ioas *ioas,
-					struct ioasid_device *idev);
+struct ioasid_domain *ioasid_domain_attach(struct ioasid_ioas *ioas,
+					   struct ioasid_device *idev,
+					   u32 pasid);
 void ioasid_domain_put(struct ioasid_domain *domain);
 
 /* device_pci.c */

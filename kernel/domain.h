@@ -34,6 +34,8 @@ struct ioasid_ioas;
  * @iotlb_sync: make every unmap so far visible to the device: after return
  *	the device reaches none of the removed pages.  May be NULL.
  * @iova_to_phys: the physical address @iova translates to, or 0.
+ * @update_aperture: re-read @aperture_start/@aperture_last after the first
+ *	device attached, for drivers that only settle them then.  May be NULL.
  * @free: release the domain; it translates nothing any more.
  */
 struct ioasid_domain_ops {
@@ -44,6 +46,7 @@ struct ioasid_domain_ops {
 	void (*iotlb_sync)(struct ioasid_domain *domain);
 	phys_addr_t (*iova_to_phys)(struct ioasid_domain *domain,
 				    unsigned long iova);
+	void (*update_aperture)(struct ioasid_domain *domain);
 	void (*free)(struct ioasid_domain *domain);
 };
 

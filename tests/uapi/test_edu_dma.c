@@ -338,3 +338,63 @@ Test(edu, pasid_attach_needs_a_pasid_capable_device)
 	cr_assert_eq(pasid_alloc(ctx, 0, 0, &pasid), 0);
 	cr_assert_eq(dev_attach_pasid(dev, ioas, pasid), -EOPNOTSUPP);
 }
+
+/*
+ * The IOMMU's input address width, as the Intel driver computes it: the
+ * widest page-table depth it supports (SAGAW), no wider than MGAW.
+ */
+static unsigned int dmar_width(void)
+{
+	static const unsigned int sagaw_width[] = { 30, 39, 48, 57, 64 };
+	unsigned long long cap;
+	unsigned int width = 0, mgaw;
+	FILE *f = fopen("/sys/class/iommu/dmar0/intel-iommu/cap", "r");
+
+	cr_assert_not_null(f, "no dmar0 in sysfs");
+	cr_assert_eq(fscanf(f, "%llx", &cap), 1);
+	fclose(f);
+	mgaw = ((cap >> 16) & 0x3f) + 1;
+	for (int i = 0; i < 5; i++)
+		if ((cap >> (8 + i)) & 1 && sagaw_width[i] <= 57)
+			width = sagaw_width[i];
+	return width < mgaw ? width : mgaw;
+}
+
+Test(edu, allowed_ranges_end_at_the_iommu_width)
+{
+	struct edu_setup s = edu_up(IOASID_IOAS_MAP_WRITEABLE);
+	uint64_t end = 1ull << dmar_width();
+	struct ioasid_iova_range r[8];
+	struct ioasid_ioas_iova_ranges q = {
+		.size = sizeof(q), .ioas_id = s.ioas, .num_iovas = 8,
+		.allowed_iovas = (uintptr_t)r,
+	};
+
+	cr_assert_eq(ioc(s.ctx, IOASID_IOAS_IOVA_RANGES, &q), 0);
+	cr_assert_eq(r[q.num_iovas - 1].last, end - 1, "last %#llx, width %u",
+		     (unsigned long long)r[q.num_iovas - 1].last, dmar_width());
+	/* The last page maps, and the page past it is refused up front. */
+	cr_assert_eq(map_fixed(s.ctx, s.ioas, s.src, 4096, end - 4096,
+			       IOASID_IOAS_MAP_READABLE), 0);
+	cr_assert_eq(map_fixed(s.ctx, s.ioas, s.src, 4096, end,
+			       IOASID_IOAS_MAP_READABLE), -EADDRINUSE);
+	cr_assert_eq(unmap(s.ctx, s.ioas, end - 4096, 4096), 0);
+}
+
+Test(edu, mapping_past_the_iommu_width_blocks_attach)
+{
+	int dev = edu_open(edu_singleton(0).bdf), ctx = ioasid_open();
+	uint64_t end = 1ull << dmar_width();
+	void *buf = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	uint32_t ioas;
+
+	cr_assert_eq(dev_bind(dev, ctx, NULL), 0);
+	cr_assert_eq(ioas_new(ctx, &ioas), 0);
+	/* No device yet: nothing limits the IOVA. */
+	cr_assert_eq(map_fixed(ctx, ioas, buf, 4096, end,
+			       IOASID_IOAS_MAP_READABLE), 0);
+	cr_assert_eq(dev_attach(dev, ioas), -EADDRINUSE);
+	cr_assert_eq(unmap(ctx, ioas, end, 4096), 0);
+	cr_assert_eq(dev_attach(dev, ioas), 0);
+}
