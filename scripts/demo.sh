@@ -50,8 +50,15 @@ tracepoint:ioasid:ioasid_device_attach {
 	printf("bpftrace: attach ctx=%u dev=%u ioas=%u\n", args->ctx_id,
 	       args->dev_id, args->ioas_id); }' >"$out/bpftrace.txt" 2>&1 &
 bt=$!
+# bpftrace prints "Attaching N probes" before attaching: count its events.
+attached() {
+	local n
+	n=$(sed -n 's/^Attaching \([0-9]*\) probe.*/\1/p' "$out/bpftrace.txt")
+	[ -n "$n" ] && [ "$(bpftool -j perf list |
+		jq --argjson p "$bt" 'map(select(.pid == $p)) | length')" -ge "$n" ]
+}
 for _ in $(seq 300); do
-	grep -q monitoring "$out/monitor.err" && grep -q Attaching "$out/bpftrace.txt" && break
+	grep -q monitoring "$out/monitor.err" && attached && break
 	sleep 0.1
 done
 cat "$out/monitor.err"

@@ -22,3 +22,32 @@ expect() {
 		return 1
 	fi
 }
+
+# Start bpftrace in the background, output in OUT, pid in $bt, and wait
+# until every one of its probes is attached: its "Attaching N probes"
+# line comes before the attaching, so count its perf events with bpftool.
+#   bpftrace_bg OUT BPFTRACE-ARGS...
+bpftrace_bg() {
+	local out=$1 n
+	shift
+	bpftrace "$@" >"$out" 2>&1 &
+	bt=$!
+	for _ in $(seq 600); do
+		n=$(sed -n 's/^Attaching \([0-9]*\) probe.*/\1/p' "$out")
+		if [ -n "$n" ] && [ "$(bpftool -j perf list |
+			jq --argjson p "$bt" 'map(select(.pid == $p)) | length')" -ge "$n" ]; then
+			return 0
+		fi
+		kill -0 "$bt" 2>/dev/null || break
+		sleep 0.1
+	done
+	echo "bpftrace did not attach:" >&2
+	cat "$out" >&2
+	return 1
+}
+
+# Stop the bpftrace of bpftrace_bg; it prints its maps on the way out.
+bpftrace_stop() {
+	kill -INT "$bt"
+	wait "$bt"
+}

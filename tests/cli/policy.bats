@@ -92,6 +92,28 @@ teardown() { no_policy; }
 	[[ "$output" == *"not a BPF object file"* ]]
 }
 
+@test "a BPF object without a policy in it is refused" {
+	expect 1 ioasidctl policy load "$TOP/tests/bpf/.output/decisions.bpf.o"
+	[[ "$output" == *"not an ioasid policy (no struct ioasid_policy_ops map)"* ]]
+	[ ! -e /sys/fs/bpf/ioasid/policy ]
+}
+
+@test "bpffs not mounted: exit 1, says how to mount it, nothing loaded" {
+	expect 1 unshare -m sh -c 'umount /sys/fs/bpf && ioasidctl policy load minimal'
+	[ "$output" = "ioasidctl: bpffs is not mounted at /sys/fs/bpf (mount -t bpf bpf /sys/fs/bpf)" ]
+	expect 0 ioasidctl policy show
+	[ "$output" = "no policy loaded: kernel defaults apply (policy_may_relax=0)" ]
+}
+
+@test "a loaded policy outlives ioasidctl: pinned, found by the next one" {
+	expect 0 ioasidctl policy load minimal --set max_pasids=1
+	[ -e /sys/fs/bpf/ioasid/policy ]
+	expect 0 ioasidctl -j policy show
+	[ "$(jq -r .policy <<<"$output")" = minimal ]
+	expect 0 pasidtool 2
+	[ "${lines[1]}" = "err EDQUOT" ]
+}
+
 @test "an unknown policy name is refused" {
 	expect 1 ioasidctl policy load no-such-policy
 	[[ "$output" == *"no bundled policy has that name"* ]]
