@@ -133,6 +133,7 @@ static void usage(FILE *f)
 		"Options:\n"
 		"  -j, --json     JSON output\n"
 		"  -p, --pretty   pretty-printed JSON output (implies -j)\n"
+		"  -d, --debug    show libbpf's messages (and the verifier's log)\n"
 		"  -h, --help     this help\n"
 		"  -V, --version  print the version\n"
 		"Objects:\n");
@@ -149,19 +150,23 @@ static int cmd_help(int argc, char **argv)
 	return EXIT_OK;
 }
 
-/* libbpf's own messages are noise unless asked for (LIBBPF_DEBUG=1). */
+/*
+ * libbpf's own messages are noise next to ioasidctl's one-line reasons;
+ * -d (or LIBBPF_DEBUG=1) shows them all, the verifier's log included.
+ */
+static bool debug_output;
+
 static int libbpf_print(enum libbpf_print_level level, const char *fmt,
 			va_list ap)
 {
-	if (level == LIBBPF_DEBUG && !getenv("LIBBPF_DEBUG"))
-		return 0;
-	if (level == LIBBPF_INFO && !getenv("LIBBPF_DEBUG"))
+	(void)level;
+	if (!debug_output)
 		return 0;
 	return vfprintf(stderr, fmt, ap);
 }
 
 /*
- * -j/-p may also come after the command ("ioasidctl ctx list -j"): take
+ * -j/-p/-d may also come after the command ("ioasidctl ctx list -j"): take
  * them out wherever they are.  No command has an argument spelled so.
  */
 static int strip_output_options(int argc, char **argv)
@@ -176,6 +181,8 @@ static int strip_output_options(int argc, char **argv)
 		} else if (!strcmp(a, "-p") || !strcmp(a, "--pretty") ||
 			   !strcmp(a, "-jp") || !strcmp(a, "-pj")) {
 			json_output = pretty_output = true;
+		} else if (!strcmp(a, "-d") || !strcmp(a, "--debug")) {
+			debug_output = true;
 		} else {
 			argv[n++] = argv[i];
 		}
@@ -189,6 +196,7 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "pretty", no_argument, NULL, 'p' },
+		{ "debug", no_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 }
@@ -196,13 +204,16 @@ int main(int argc, char **argv)
 	int c;
 
 	/* '+': options end at the first non-option, the object name. */
-	while ((c = getopt_long(argc, argv, "+jphV", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+jpdhV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			json_output = true;
 			break;
 		case 'p':
 			json_output = pretty_output = true;
+			break;
+		case 'd':
+			debug_output = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -221,6 +232,8 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
+	if (getenv("LIBBPF_DEBUG"))
+		debug_output = true;
 	libbpf_set_print(libbpf_print);
 	return run_subcommand("", top_cmds, argc, argv);
 }

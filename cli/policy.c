@@ -23,6 +23,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <linux/capability.h>
 #include <linux/magic.h>
 #include <unistd.h>
 
@@ -297,6 +299,36 @@ static int maps_pin(struct bpf_object *obj, const char *what)
 	return 0;
 }
 
+/* Whether the effective capability set holds @cap. */
+static bool has_cap(int cap)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = {};
+
+	if (syscall(SYS_capget, &hdr, data))
+		return false;
+	return data[CAP_TO_INDEX(cap)].effective & CAP_TO_MASK(cap);
+}
+
+/*
+ * Checked before touching bpffs, so that an unprivileged caller gets the
+ * real reason, and a later EACCES from the kernel means the verifier.
+ */
+static int check_privileged(const char *action)
+{
+	if (has_cap(CAP_SYS_ADMIN) || has_cap(CAP_BPF))
+		return 0;
+	return err("not privileged: %s a policy needs CAP_SYS_ADMIN (or CAP_BPF)",
+		   action);
+}
+
+static bool module_loaded(void)
+{
+	return !access("/sys/module/ioasid", F_OK);
+}
+
 /* Say why the kernel refused to load or attach. */
 static int explain_attach_error(int e, const char *what)
 {
@@ -305,32 +337,44 @@ static int explain_attach_error(int e, const char *what)
 		return err("%s: another policy is already loaded (use 'ioasidctl policy replace')",
 			   what);
 	case EPERM:
+		return err("%s: not privileged: the kernel refused it (EPERM)",
+			   what);
 	case EACCES:
-		return err("%s: not privileged (loading a policy needs CAP_BPF and CAP_SYS_ADMIN)",
+		return err("%s: the verifier refused a program (ioasidctl -d shows its log)",
 			   what);
 	case 524:	/* the kernel's ENOTSUPP: type unknown to the kernel */
 	case ENOENT:
+	case ESRCH:	/* libbpf: no such struct_ops type in the kernel's BTF */
 	case EINVAL:
-		if (access("/dev/ioasid", F_OK))
+		if (!module_loaded())
 			return err("%s: the ioasid module is not loaded (modprobe ioasid)",
 				   what);
 		break;
 	}
-	return err("%s: cannot load the policy: %s", what, strerror(e));
+	return err("%s: cannot load the policy: %s (ioasidctl -d says more)",
+		   what, strerror(e));
 }
 
+/*
+ * The directory of our pins must be root's (or the loader's) alone: bpffs
+ * is world-writable and sticky, so anyone can create it first, and its
+ * owner could then unlink the pinned link, which unloads the policy.
+ */
 static int check_bpffs(void)
 {
 	struct statfs sfs;
+	struct stat st;
 
 	if (statfs("/sys/fs/bpf", &sfs) || sfs.f_type != BPF_FS_MAGIC)
 		return err("bpffs is not mounted at /sys/fs/bpf (mount -t bpf bpf /sys/fs/bpf)");
-	if (mkdir(IOASID_BPFFS_DIR, 0700) && errno != EEXIST) {
-		if (errno == EPERM || errno == EACCES)
-			return err("%s: not privileged", IOASID_BPFFS_DIR);
-		return err("%s: %s (is bpffs mounted at /sys/fs/bpf?)",
-			   IOASID_BPFFS_DIR, strerror(errno));
-	}
+	if (mkdir(IOASID_BPFFS_DIR, 0700) && errno != EEXIST)
+		return err("%s: %s", IOASID_BPFFS_DIR, strerror(errno));
+	if (lstat(IOASID_BPFFS_DIR, &st))
+		return err("%s: %s", IOASID_BPFFS_DIR, strerror(errno));
+	if (!S_ISDIR(st.st_mode) || (st.st_uid && st.st_uid != geteuid()) ||
+	    (st.st_mode & 022))
+		return err("%s: not a directory of root's alone (owner uid %u, mode %03o): not trusting it; remove it",
+			   IOASID_BPFFS_DIR, st.st_uid, st.st_mode & 0777);
 	return 0;
 }
 
@@ -381,13 +425,25 @@ static int policy_load_or_replace(int argc, char **argv, bool replace)
 			     &knobs, &nr_knobs);
 	if (rc)
 		goto out;
+	rc = check_privileged(replace ? "replacing" : "loading");
+	if (rc)
+		goto out;
+	if (!module_loaded()) {
+		rc = err("%s: the ioasid module is not loaded (modprobe ioasid)",
+			 what);
+		goto out;
+	}
 	rc = check_bpffs();
 	if (rc)
 		goto out;
 	if (replace) {
 		link_fd = bpf_obj_get(IOASID_POLICY_PIN);
-		if (link_fd < 0) {
+		if (link_fd < 0 && errno == ENOENT) {
 			rc = err("no policy is loaded to replace (use 'ioasidctl policy load')");
+			goto out;
+		}
+		if (link_fd < 0) {
+			rc = err("%s: %s", IOASID_POLICY_PIN, strerror(errno));
 			goto out;
 		}
 	} else if (!access(IOASID_POLICY_PIN, F_OK)) {
@@ -485,12 +541,12 @@ static int cmd_unload(int argc, char **argv)
 	(void)argv;
 	if (argc > 1)
 		return usage_err("policy unload takes no arguments");
+	if (check_privileged("unloading"))
+		return EXIT_ERR;
 	fd = bpf_obj_get(IOASID_POLICY_PIN);
 	if (fd < 0) {
 		if (errno == ENOENT)
 			return err("no policy is loaded");
-		if (errno == EPERM || errno == EACCES)
-			return err("%s: not privileged", IOASID_POLICY_PIN);
 		return err("%s: %s", IOASID_POLICY_PIN, strerror(errno));
 	}
 	/*

@@ -114,6 +114,45 @@ teardown() { no_policy; }
 	[ "${lines[1]}" = "err EDQUOT" ]
 }
 
+@test "not privileged: load, replace and unload refused in one line, bpffs untouched" {
+	local nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all)
+	rmdir /sys/fs/bpf/ioasid/maps /sys/fs/bpf/ioasid 2>/dev/null || true
+	expect 1 "${nobody[@]}" ioasidctl policy load minimal
+	[ "$output" = "ioasidctl: not privileged: loading a policy needs CAP_SYS_ADMIN (or CAP_BPF)" ]
+	[ ! -e /sys/fs/bpf/ioasid ]
+	expect 0 ioasidctl policy load minimal
+	expect 1 "${nobody[@]}" ioasidctl policy unload
+	[ "$output" = "ioasidctl: not privileged: unloading a policy needs CAP_SYS_ADMIN (or CAP_BPF)" ]
+	expect 1 "${nobody[@]}" ioasidctl policy replace singleton
+	[ "$output" = "ioasidctl: not privileged: replacing a policy needs CAP_SYS_ADMIN (or CAP_BPF)" ]
+	expect 0 ioasidctl -j policy show
+	[ "$(jq -r .policy <<<"$output")" = minimal ]
+}
+
+@test "a /sys/fs/bpf/ioasid someone else owns is not trusted" {
+	rmdir /sys/fs/bpf/ioasid/maps /sys/fs/bpf/ioasid 2>/dev/null || true
+	setpriv --reuid=65534 --regid=65534 --clear-groups mkdir /sys/fs/bpf/ioasid
+	expect 1 ioasidctl policy load minimal
+	rmdir /sys/fs/bpf/ioasid
+	[ "$output" = "ioasidctl: /sys/fs/bpf/ioasid: not a directory of root's alone (owner uid 65534, mode 755): not trusting it; remove it" ]
+	expect 0 ioasidctl policy load minimal
+}
+
+@test "a program the verifier refuses: one line, -d shows the verifier's log" {
+	expect 1 ioasidctl policy load "$TOP/tests/bpf/.output/unsafe.bpf.o"
+	[ "$output" = "ioasidctl: $TOP/tests/bpf/.output/unsafe.bpf.o: the verifier refused a program (ioasidctl -d shows its log)" ]
+	expect 1 ioasidctl -d policy load "$TOP/tests/bpf/.output/unsafe.bpf.o"
+	[[ "$output" == *"only read is supported"* ]]	# the context is read-only
+	[ ! -e /sys/fs/bpf/ioasid/policy ]
+}
+
+@test "module not loaded: load says so in one line" {
+	rmmod ioasid
+	expect 1 ioasidctl policy load minimal
+	insmod "$TOP/kernel/ioasid.ko" enable_test_interface=1
+	[ "$output" = "ioasidctl: minimal: the ioasid module is not loaded (modprobe ioasid)" ]
+}
+
 @test "an unknown policy name is refused" {
 	expect 1 ioasidctl policy load no-such-policy
 	[[ "$output" == *"no bundled policy has that name"* ]]
