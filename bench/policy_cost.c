@@ -7,7 +7,7 @@
  * each bundled policy configured to allow (so both runs take the same
  * path):
  *
- *   pasid   IOASID_PASID_ALLOC + FREE              pasid_alloc
+ *   pasid   IOASID_PASID_ALLOC + FREE              pasid_alloc, pasid_free
  *   attach  IOASID_DEVICE_ATTACH + DETACH (mock)   device_attach
  *   map     IOASID_IOAS_MAP + UNMAP of 4 KiB       dma_map, dma_unmap
  *   bind    IOASID_DEVICE_BIND + UNBIND (mock)     group_viable,

@@ -7,7 +7,8 @@
  * with `cat /sys/kernel/tracing/trace_pipe` (or bpftool prog tracelog).
  * The array map audit_calls, pinned at /sys/fs/bpf/ioasid/maps/audit_calls,
  * counts the calls per hook (index: device_attach, pasid_alloc,
- * group_viable, dma_map, dma_unmap, device_bind, device_unbind).
+ * group_viable, dma_map, dma_unmap, device_bind, device_unbind,
+ * pasid_free).
  * quiet=1 counts without logging.
  */
 #include "ioasid_policy.bpf.h"
@@ -16,7 +17,7 @@ const volatile bool quiet = false;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 7);
+	__uint(max_entries, 8);
 	__type(key, __u32);
 	__type(value, __u64);
 } audit_calls SEC(".maps");
@@ -87,6 +88,13 @@ void IOASID_HOOK(audit_device_unbind, const struct ioasid_policy_bind *b)
 	    b->group.id);
 }
 
+void IOASID_HOOK(audit_pasid_free, const struct ioasid_policy_pasid_free *f)
+{
+	count(7);
+	LOG("pasid_free ctx=%u pasid=%u owned=%u uid=%u",
+	    f->ctx.id, f->pasid, f->nr_owned, f->caller.uid);
+}
+
 SEC(".struct_ops.link")
 struct ioasid_policy_ops audit = {
 	.device_attach = (void *)audit_device_attach,
@@ -96,5 +104,6 @@ struct ioasid_policy_ops audit = {
 	.dma_unmap = (void *)audit_dma_unmap,
 	.device_bind = (void *)audit_device_bind,
 	.device_unbind = (void *)audit_device_unbind,
+	.pasid_free = (void *)audit_pasid_free,
 	.name = "audit",
 };

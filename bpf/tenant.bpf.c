@@ -14,9 +14,13 @@
  * picks a free one; otherwise this policy picks one in the overlap (a
  * cursor per tenant; a PASID already taken fails that allocation with
  * EBUSY and the next one tries the following PASID).  No overlap at all:
- * EPERM.  A context owning max_pasids PASIDs already: EDQUOT (0: no quota).
- * The quota counts PASIDs per context: the policy ABI has no notification
- * of PASID frees to count them per tenant.
+ * EPERM.  A tenant holding max_pasids PASIDs already, in all its contexts
+ * together: EDQUOT (0: no quota).  The map tenant_pasids (u64 cgroup id ->
+ * u32) shows what each tenant holds.  It is kept exact from the count of
+ * PASIDs a context owns, which the kernel passes to pasid_alloc and to the
+ * pasid_free notification (freed, or the context closed); a PASID this
+ * policy allowed but the kernel then could not hand out stays counted
+ * until that context allocates or frees again.
  *
  * Tenants not in the map get the kernel's defaults, or EPERM with
  * deny_unknown=1.  default_max_pasids (0: none) is their quota otherwise.
@@ -33,7 +37,7 @@ const volatile __u32 default_max_pasids = 0;
 struct tenant {
 	__u32 pasid_min;	/* 0: IOASID_PASID_MIN */
 	__u32 pasid_max;	/* 0: IOASID_PASID_MAX */
-	__u32 max_pasids;	/* per context; 0: no quota */
+	__u32 max_pasids;	/* per tenant; 0: no quota */
 	__u32 flags;		/* zero */
 };
 
@@ -52,24 +56,72 @@ struct {
 	__type(value, __u32);
 } tenant_cursor SEC(".maps");
 
+/* PASIDs each tenant holds. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u64);
+	__type(value, __u32);
+} tenant_pasids SEC(".maps");
+
+/* Per context: its tenant and the PASIDs counted for it. */
+struct ctx_held {
+	__u64 cgroup_id;
+	__u32 pasids;
+	__u32 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u32);
+	__type(value, struct ctx_held);
+} ctx_pasids SEC(".maps");
+
+/*
+ * Make the count of context @c, of tenant @cg, equal @n; returns the
+ * tenant's total (NULL if the maps are full).
+ */
+static __u32 *hold(__u32 c, __u64 cg, __u32 n)
+{
+	struct ctx_held fresh = { .cgroup_id = cg }, *ch;
+	__u32 zero = 0, *held;
+
+	held = bpf_map_lookup_elem(&tenant_pasids, &cg);
+	if (!held) {
+		bpf_map_update_elem(&tenant_pasids, &cg, &zero, BPF_NOEXIST);
+		held = bpf_map_lookup_elem(&tenant_pasids, &cg);
+		if (!held)
+			return NULL;
+	}
+	ch = bpf_map_lookup_elem(&ctx_pasids, &c);
+	if (!ch) {
+		if (!n)
+			return held;
+		bpf_map_update_elem(&ctx_pasids, &c, &fresh, BPF_NOEXIST);
+		ch = bpf_map_lookup_elem(&ctx_pasids, &c);
+		if (!ch)
+			return held;
+	}
+	__sync_fetch_and_add(held, n - ch->pasids);
+	ch->pasids = n;
+	if (!n)
+		bpf_map_delete_elem(&ctx_pasids, &c);
+	return held;
+}
+
 #define PASID_MIN	1
 #define PASID_MAX	((1U << 20) - 1)
 
-s32 IOASID_HOOK(tenant_pasid_alloc, const struct ioasid_policy_pasid *req)
+/*
+ * 0 (the kernel picks), a PASID of the tenant's range, or -EPERM: where
+ * the PASID comes from, quota aside.
+ */
+static s32 pick(const struct ioasid_policy_pasid *req, const struct tenant *t)
 {
 	__u64 cg = req->ctx.owner_cgroup_id;
-	struct tenant *t = bpf_map_lookup_elem(&tenants, &cg);
 	__u32 lo, hi, tmin, tmax, p, *cur;
 
-	if (!t) {
-		if (deny_unknown)
-			return -EPERM;
-		if (default_max_pasids && req->nr_owned >= default_max_pasids)
-			return -EDQUOT;
-		return 0;
-	}
-	if (t->max_pasids && req->nr_owned >= t->max_pasids)
-		return -EDQUOT;
 	tmin = t->pasid_min ?: PASID_MIN;
 	tmax = t->pasid_max ?: PASID_MAX;
 	if (req->min >= tmin && req->max <= tmax)
@@ -88,8 +140,36 @@ s32 IOASID_HOOK(tenant_pasid_alloc, const struct ioasid_policy_pasid *req)
 	return p;
 }
 
+s32 IOASID_HOOK(tenant_pasid_alloc, const struct ioasid_policy_pasid *req)
+{
+	__u64 cg = req->ctx.owner_cgroup_id;
+	struct tenant *t = bpf_map_lookup_elem(&tenants, &cg);
+	__u32 quota, *held;
+	s32 ret = 0;
+
+	if (!t && deny_unknown)
+		return -EPERM;
+	quota = t ? t->max_pasids : default_max_pasids;
+	/* What the context owns is exact; bring the tenant's total in line. */
+	held = hold(req->ctx.id, cg, req->nr_owned);
+	if (quota && (!held || *held >= quota))
+		return -EDQUOT;
+	if (t)
+		ret = pick(req, t);
+	/* Count an allowed PASID now: a sibling context may allocate next. */
+	if (ret >= 0)
+		hold(req->ctx.id, cg, req->nr_owned + 1);
+	return ret;
+}
+
+void IOASID_HOOK(tenant_pasid_free, const struct ioasid_policy_pasid_free *f)
+{
+	hold(f->ctx.id, f->ctx.owner_cgroup_id, f->nr_owned);
+}
+
 SEC(".struct_ops.link")
 struct ioasid_policy_ops tenant = {
 	.pasid_alloc = (void *)tenant_pasid_alloc,
+	.pasid_free = (void *)tenant_pasid_free,
 	.name = "tenant",
 };

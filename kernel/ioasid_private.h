@@ -232,6 +232,7 @@ int ioasid_policy_init(void);
 int ioasid_policy_pasid_alloc(struct ioasid_ctx *ctx, u32 min, u32 max,
 			      u32 nr_owned, u32 *pasid);
 void ioasid_policy_pasid_taken(void);
+void ioasid_policy_pasid_free(struct ioasid_ctx *ctx, u32 pasid, u32 nr_owned);
 int ioasid_policy_device_attach(struct ioasid_ctx *ctx,
 				struct ioasid_device *idev, u32 dev_id,
 				u32 ioas_id, u32 pasid);

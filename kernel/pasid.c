@@ -52,6 +52,17 @@ static int ioasid_pasid_insert(struct ioasid_ctx *ctx, struct ioasid_pasid *p,
 	return rc;
 }
 
+static u32 ioasid_pasid_nr_owned(struct ioasid_ctx *ctx)
+{
+	unsigned long idx;
+	void *entry;
+	u32 n = 0;
+
+	xa_for_each(&ctx->pasids, idx, entry)
+		n++;
+	return n;
+}
+
 int ioasid_pasid_alloc_ioctl(struct ioasid_ucmd *ucmd)
 {
 	struct ioasid_pasid_alloc *cmd = ucmd->cmd;
@@ -59,9 +70,7 @@ int ioasid_pasid_alloc_ioctl(struct ioasid_ucmd *ucmd)
 	u32 min = cmd->min ?: IOASID_PASID_MIN;
 	u32 max = cmd->max ?: IOASID_PASID_MAX;
 	struct ioasid_pasid *p;
-	unsigned long idx;
-	void *entry;
-	u32 nr_owned = 0, want;
+	u32 want;
 	int rc;
 
 	if (cmd->flags || cmd->__reserved)
@@ -69,9 +78,8 @@ int ioasid_pasid_alloc_ioctl(struct ioasid_ucmd *ucmd)
 	if (min < IOASID_PASID_MIN || max > IOASID_PASID_MAX || min > max)
 		return -EINVAL;
 
-	xa_for_each(&ctx->pasids, idx, entry)
-		nr_owned++;
-	rc = ioasid_policy_pasid_alloc(ctx, min, max, nr_owned, &want);
+	rc = ioasid_policy_pasid_alloc(ctx, min, max,
+				       ioasid_pasid_nr_owned(ctx), &want);
 	if (rc)
 		return rc;
 
@@ -99,11 +107,15 @@ int ioasid_pasid_alloc_ioctl(struct ioasid_ucmd *ucmd)
 	return 0;
 }
 
-/* Second half of a free: @p is already out of its owner's index. */
-static void ioasid_pasid_release(struct ioasid_pasid *p)
+/*
+ * Second half of a free: @p is already out of its owner's index, which
+ * keeps @nr_owned PASIDs.
+ */
+static void ioasid_pasid_release(struct ioasid_pasid *p, u32 nr_owned)
 {
 	xa_erase(&ioasid_pasids, p->pasid);
 	trace_ioasid_pasid_free(p->ctx->id, p->pasid);
+	ioasid_policy_pasid_free(p->ctx, p->pasid, nr_owned);
 	kfree(p);
 }
 
@@ -125,7 +137,7 @@ int ioasid_pasid_free_ioctl(struct ioasid_ucmd *ucmd)
 	xa_unlock(&ctx->pasids);
 	if (rc)
 		return rc;
-	ioasid_pasid_release(p);
+	ioasid_pasid_release(p, ioasid_pasid_nr_owned(ctx));
 	return 0;
 }
 
@@ -175,13 +187,14 @@ void ioasid_pasid_attach_put(struct ioasid_ctx *ctx, u32 pasid)
  */
 void ioasid_pasid_release_ctx(struct ioasid_ctx *ctx)
 {
+	u32 nr_owned = ioasid_pasid_nr_owned(ctx);
 	struct ioasid_pasid *p;
 	unsigned long idx;
 
 	xa_for_each(&ctx->pasids, idx, p) {
 		WARN_ON(p->attached);
 		xa_erase(&ctx->pasids, idx);
-		ioasid_pasid_release(p);
+		ioasid_pasid_release(p, --nr_owned);
 	}
 	xa_destroy(&ctx->pasids);
 }

@@ -47,6 +47,7 @@ const char *const ioasid_policy_hook_names[IOASID_HOOK_MAX] = {
 	[IOASID_HOOK_DMA_UNMAP] = "dma_unmap",
 	[IOASID_HOOK_DEVICE_BIND] = "device_bind",
 	[IOASID_HOOK_DEVICE_UNBIND] = "device_unbind",
+	[IOASID_HOOK_PASID_FREE] = "pasid_free",
 };
 
 enum ioasid_verdict {
@@ -206,6 +207,36 @@ int ioasid_policy_pasid_alloc(struct ioasid_ctx *ctx, u32 min, u32 max,
 	}
 	rcu_read_unlock();
 	return rc;
+}
+
+/**
+ * ioasid_policy_pasid_free() - tell the policy a PASID went back
+ * @ctx: the context that owned it
+ * @pasid: the PASID
+ * @nr_owned: PASIDs @ctx still owns
+ */
+void ioasid_policy_pasid_free(struct ioasid_ctx *ctx, u32 pasid, u32 nr_owned)
+{
+	struct ioasid_policy_ids ids = { .ctx_id = ctx->id, .pasid = pasid };
+	struct ioasid_policy_pasid_free f = {
+		.pasid = pasid,
+		.nr_owned = nr_owned,
+	};
+	struct ioasid_policy_ops *ops;
+
+	if (!rcu_access_pointer(ioasid_policy))
+		return;
+	ioasid_policy_fill_caller(&f.caller);
+	ioasid_policy_fill_ctx(&f.ctx, ctx);
+
+	rcu_read_lock();
+	ops = rcu_dereference(ioasid_policy);
+	if (ops && ops->pasid_free) {
+		ops->pasid_free(&f);
+		ioasid_policy_record(ops, IOASID_HOOK_PASID_FREE,
+				     IOASID_VERDICT_NOTIFY, 0, 0, &ids);
+	}
+	rcu_read_unlock();
 }
 
 /* The PASID a policy picked turned out to be taken: its answer was wrong. */
@@ -469,7 +500,8 @@ bool ioasid_policy_info(char *name, u64 *loaded_ns,
 			(ops->dma_map ? BIT(IOASID_HOOK_DMA_MAP) : 0) |
 			(ops->dma_unmap ? BIT(IOASID_HOOK_DMA_UNMAP) : 0) |
 			(ops->device_bind ? BIT(IOASID_HOOK_DEVICE_BIND) : 0) |
-			(ops->device_unbind ? BIT(IOASID_HOOK_DEVICE_UNBIND) : 0);
+			(ops->device_unbind ? BIT(IOASID_HOOK_DEVICE_UNBIND) : 0) |
+			(ops->pasid_free ? BIT(IOASID_HOOK_PASID_FREE) : 0);
 		for (i = 0; i < IOASID_HOOK_MAX; i++) {
 			stats[i].calls = atomic64_read(&ioasid_policy_stats[i].calls);
 			stats[i].allow = atomic64_read(&ioasid_policy_stats[i].allow);
@@ -643,6 +675,10 @@ static void ioasid_stub_device_unbind(const struct ioasid_policy_bind *ctx)
 {
 }
 
+static void ioasid_stub_pasid_free(const struct ioasid_policy_pasid_free *ctx)
+{
+}
+
 static struct ioasid_policy_ops ioasid_policy_cfi_stubs = {
 	.device_attach = ioasid_stub_device_attach,
 	.pasid_alloc = ioasid_stub_pasid_alloc,
@@ -651,6 +687,7 @@ static struct ioasid_policy_ops ioasid_policy_cfi_stubs = {
 	.dma_unmap = ioasid_stub_dma_unmap,
 	.device_bind = ioasid_stub_device_bind,
 	.device_unbind = ioasid_stub_device_unbind,
+	.pasid_free = ioasid_stub_pasid_free,
 };
 
 static struct bpf_struct_ops ioasid_policy_struct_ops = {

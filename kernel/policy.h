@@ -121,6 +121,20 @@ struct ioasid_policy_pasid {
 };
 
 /**
+ * struct ioasid_policy_pasid_free - context of &ioasid_policy_ops.pasid_free
+ * @caller: the task freeing it (or closing the context that owned it)
+ * @ctx: the context that owned it
+ * @pasid: the PASID, free again
+ * @nr_owned: PASIDs the context still owns
+ */
+struct ioasid_policy_pasid_free {
+	struct ioasid_policy_caller caller;
+	struct ioasid_policy_context ctx;
+	u32 pasid;
+	u32 nr_owned;
+};
+
+/**
  * struct ioasid_policy_viability - context of &ioasid_policy_ops.group_viable
  * @caller: the task binding a device of the group
  * @ctx: the context it binds to
@@ -187,6 +201,7 @@ struct ioasid_policy_bind {
  * @IOASID_HOOK_DMA_UNMAP: &ioasid_policy_ops.dma_unmap
  * @IOASID_HOOK_DEVICE_BIND: &ioasid_policy_ops.device_bind
  * @IOASID_HOOK_DEVICE_UNBIND: &ioasid_policy_ops.device_unbind
+ * @IOASID_HOOK_PASID_FREE: &ioasid_policy_ops.pasid_free
  * @IOASID_HOOK_MAX: number of hooks
  */
 enum ioasid_policy_hook {
@@ -197,6 +212,7 @@ enum ioasid_policy_hook {
 	IOASID_HOOK_DMA_UNMAP,
 	IOASID_HOOK_DEVICE_BIND,
 	IOASID_HOOK_DEVICE_UNBIND,
+	IOASID_HOOK_PASID_FREE,
 	IOASID_HOOK_MAX,
 };
 
@@ -228,6 +244,9 @@ enum ioasid_policy_hook {
  *	close).  No answer.
  * @device_bind: notification: a device was bound.  No answer.
  * @device_unbind: notification: a device was unbound.  No answer.
+ * @pasid_free: notification: a PASID went back (freed, or its context
+ *	closed).  No answer.  With @pasid_alloc it lets a policy count
+ *	PASIDs across contexts, such as per tenant.
  * @name: name of the policy, shown by ioasidctl and in tracepoints;
  *	letters, digits, '_', '-' and '.' only
  */
@@ -239,6 +258,7 @@ struct ioasid_policy_ops {
 	void (*dma_unmap)(const struct ioasid_policy_dma *ctx);
 	void (*device_bind)(const struct ioasid_policy_bind *ctx);
 	void (*device_unbind)(const struct ioasid_policy_bind *ctx);
+	void (*pasid_free)(const struct ioasid_policy_pasid_free *ctx);
 	char name[IOASID_POLICY_NAME_LEN];
 };
 

@@ -18,7 +18,7 @@ struct hook_stats {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 7);
+	__uint(max_entries, 8);
 	__type(key, __u32);
 	__type(value, struct hook_stats);
 } stats SEC(".maps");
@@ -31,8 +31,8 @@ static int hook_index(const char *s)
 			return s[4] == 'm' ? 3 : 4;
 		/* device_attach, device_bind, device_unbind */
 		return s[7] == 'a' ? 0 : s[7] == 'b' ? 5 : 6;
-	case 'p':
-		return 1;
+	case 'p':		/* pasid_alloc, pasid_free */
+		return s[6] == 'a' ? 1 : 7;
 	case 'g':
 		return 2;
 	}

@@ -14,10 +14,11 @@
  */
 struct scripted {
 	s32 attach_ret, pasid_ret, viable_ret, map_ret;
-	__u64 nr_unmap, nr_bind, nr_unbind;
+	__u64 nr_unmap, nr_bind, nr_unbind, nr_pasid_free;
 	/* What the last hooks saw. */
 	__u32 last_kernel_viable, last_nr_members, last_pasid_max;
 	__u64 last_cgroup, last_map_length, last_mapped_bytes;
+	__u32 last_pasid_owned, pad;
 };
 volatile struct scripted s;
 
@@ -63,6 +64,12 @@ void IOASID_HOOK(scripted_device_unbind, const struct ioasid_policy_bind *b)
 	__sync_fetch_and_add(&s.nr_unbind, 1);
 }
 
+void IOASID_HOOK(scripted_pasid_free, const struct ioasid_policy_pasid_free *f)
+{
+	__sync_fetch_and_add(&s.nr_pasid_free, 1);
+	s.last_pasid_owned = f->nr_owned;
+}
+
 SEC(".struct_ops.link")
 struct ioasid_policy_ops scripted = {
 	.device_attach = (void *)scripted_device_attach,
@@ -72,5 +79,6 @@ struct ioasid_policy_ops scripted = {
 	.dma_unmap = (void *)scripted_dma_unmap,
 	.device_bind = (void *)scripted_device_bind,
 	.device_unbind = (void *)scripted_device_unbind,
+	.pasid_free = (void *)scripted_pasid_free,
 	.name = "scripted",
 };

@@ -237,7 +237,7 @@ teardown() {
 	[ "$(jq -c .programs <<<"$output")" = '["pasid_alloc"]' ]
 	[ "$(jq -c '.hooks[] | select(.hook == "pasid_alloc") | [.implemented, .calls, .allow, .deny, .invalid]' <<<"$output")" = "[true,3,2,1,0]" ]
 	[ "$(jq -c '.hooks[] | select(.hook == "device_attach") | [.implemented, .calls]' <<<"$output")" = "[false,0]" ]
-	[ "$(jq '.hooks | length' <<<"$output")" -eq 7 ]
+	[ "$(jq '.hooks | length' <<<"$output")" -eq 8 ]
 	loaded=$(( $(jq .loaded_ns <<<"$output") / 1000000000 ))
 	[ "$loaded" -ge $((before - 1)) ]
 	[ "$loaded" -le $(( $(date +%s) + 1)) ]

@@ -51,11 +51,11 @@ hold_and_release() {
 	[ "$(n group_verdict)" = 1 ]
 	[ "$(n device_bind)" = 1 ] && [ "$(n device_unbind)" = 1 ]
 	[ "$(n device_attach)" = 1 ] && [ "$(n device_detach)" = 1 ]
-	[ "$(n policy_decision)" = 8 ]
+	[ "$(n policy_decision)" = 9 ]
 	[ "$(d device_bind)" = 1 ] && [ "$(d group_viable)" = 1 ]
 	[ "$(d device_attach)" = 1 ] && [ "$(d pasid_alloc)" = 1 ]
 	[ "$(d dma_map)" = 2 ] && [ "$(d dma_unmap)" = 1 ]
-	[ "$(d device_unbind)" = 1 ]
+	[ "$(d device_unbind)" = 1 ] && [ "$(d pasid_free)" = 1 ]
 	grep -qx 'map iova=100000 length=4000' "$out"
 	grep -qx 'map iova=800000 length=1000' "$out"
 	[ "$(grep -c "^@n\[" "$out")" -eq 18 ]	# and nothing else fired

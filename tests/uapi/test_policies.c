@@ -29,9 +29,10 @@
 /* The .bss of tests/bpf/scripted.bpf.c: its one struct. */
 struct scripted {
 	int32_t attach_ret, pasid_ret, viable_ret, map_ret;
-	uint64_t nr_unmap, nr_bind, nr_unbind;
+	uint64_t nr_unmap, nr_bind, nr_unbind, nr_pasid_free;
 	uint32_t last_kernel_viable, last_nr_members, last_pasid_max;
 	uint64_t last_cgroup, last_map_length, last_mapped_bytes;
+	uint32_t last_pasid_owned, pad;
 };
 
 static int ioas_new(int ctx, uint32_t *id)
@@ -318,6 +319,14 @@ static void tenant_set(struct policy *p, uint64_t cg, uint32_t min,
 					 BPF_ANY), 0);
 }
 
+static uint32_t tenant_pasids(struct policy *p, uint64_t cg)
+{
+	uint32_t v = 0;
+
+	bpf_map_lookup_elem(policy_map_fd(p, "tenant_pasids"), &cg, &v);
+	return v;
+}
+
 Test(policy_tenant, range_and_quota_of_a_cgroup)
 {
 	struct policy *p = policy_load("tenant", NULL);
@@ -335,8 +344,9 @@ Test(policy_tenant, range_and_quota_of_a_cgroup)
 	/* A range inside the tenant's: the kernel picks, lowest free. */
 	cr_assert_eq(pasid_alloc(ctx, 3005, 3009, &pa[2]), 0);
 	cr_assert_eq(pa[2], 3005);
-	/* Quota of 3 per context. */
+	/* Quota of 3 for the tenant. */
 	cr_assert_eq(pasid_alloc(ctx, 0, 0, &pasid), -EDQUOT);
+	cr_assert_eq(tenant_pasids(p, cg), 3);
 	cr_assert_eq(pasid_free(ctx, pa[2]), 0);
 	/* Outside the range: refused. */
 	cr_assert_eq(pasid_alloc(ctx, 10, 2999, &pasid), -EPERM);
@@ -344,16 +354,30 @@ Test(policy_tenant, range_and_quota_of_a_cgroup)
 	cr_assert_eq(pa[2], 3008);
 	assert_hook(HOOK_PASID_ALLOC, 6, 4, 2, 0);
 
-	/* The tenant is the opener's cgroup, whoever calls later. */
+	/*
+	 * The tenant is the opener's cgroup, whoever calls later, and the
+	 * quota is the tenant's: a second context of it finds it used up.
+	 */
 	ctx2 = ioasid_open();
 	cgroup_leave("ioasid-tenant-a");
+	cr_assert_eq(pasid_alloc(ctx2, 0, 0, &pasid), -EDQUOT);
+	cr_assert_eq(pasid_free(ctx, pa[0]), 0);
+	cr_assert_eq(tenant_pasids(p, cg), 2);
 	cr_assert_eq(pasid_alloc(ctx2, 0, 0, &pasid), 0);
 	cr_assert_eq(pasid, 3009);
-	/* And a context of the root cgroup (no entry) has the defaults. */
+	cr_assert_eq(tenant_pasids(p, cg), 3);
+	/* Closing a context gives its PASIDs (3001, 3008) back. */
 	close(ctx);
+	cr_assert_eq(tenant_pasids(p, cg), 1);
+	cr_assert_eq(pasid_alloc(ctx2, 0, 0, &pasid), 0);
+	cr_assert_eq(pasid, 3000);
+	cr_assert_eq(tenant_pasids(p, cg), 2);
+	assert_hook(HOOK_PASID_ALLOC, 9, 6, 3, 0);
+	assert_hook(HOOK_PASID_FREE, 4, 0, 0, 0);
+	/* And a context of the root cgroup (no entry) has the defaults. */
 	ctx = ioasid_open();
-	cr_assert_eq(pasid_alloc(ctx, 3000, 3000, &pasid), 0);
-	assert_hook(HOOK_PASID_ALLOC, 8, 6, 2, 0);
+	cr_assert_eq(pasid_alloc(ctx, 3001, 3001, &pasid), 0);
+	cr_assert_eq(tenant_pasids(p, cg), 2);
 	policy_unload(p);
 	close(ctx);
 	close(ctx2);
@@ -538,6 +562,7 @@ Test(policy_audit, every_hook_allowed_counted_and_logged)
 	cr_assert_eq(dev_attach_pasid(m.fd, ioas, pasid), 0);
 	cr_assert_eq(unmap_at(ctx, ioas, 0x100000, PG), 0);
 	cr_assert_eq(dev_unbind(m.fd), 0);
+	cr_assert_eq(pasid_free(ctx, pasid), 0);
 
 	cr_assert_eq(audit_calls(p, HOOK_DEVICE_ATTACH), 2);
 	cr_assert_eq(audit_calls(p, HOOK_PASID_ALLOC), 1);
@@ -546,6 +571,7 @@ Test(policy_audit, every_hook_allowed_counted_and_logged)
 	cr_assert_eq(audit_calls(p, HOOK_DMA_UNMAP), 1);
 	cr_assert_eq(audit_calls(p, HOOK_DEVICE_BIND), 1);
 	cr_assert_eq(audit_calls(p, HOOK_DEVICE_UNBIND), 1);
+	cr_assert_eq(audit_calls(p, HOOK_PASID_FREE), 1);
 	assert_hook(HOOK_DEVICE_ATTACH, 2, 2, 0, 0);
 	assert_hook(HOOK_PASID_ALLOC, 1, 1, 0, 0);
 	assert_hook(HOOK_GROUP_VIABLE, 1, 1, 0, 0);
@@ -553,6 +579,7 @@ Test(policy_audit, every_hook_allowed_counted_and_logged)
 	assert_hook(HOOK_DMA_UNMAP, 1, 0, 0, 0);
 	assert_hook(HOOK_DEVICE_BIND, 1, 0, 0, 0);
 	assert_hook(HOOK_DEVICE_UNBIND, 1, 0, 0, 0);
+	assert_hook(HOOK_PASID_FREE, 1, 0, 0, 0);
 	cr_assert_eq(trace_has("ioasid audit: device_attach"), 2);
 	cr_assert_eq(trace_has("ioasid audit: pasid_alloc"), 1);
 	cr_assert_eq(trace_has("ioasid audit: group_viable"), 1);
@@ -560,6 +587,7 @@ Test(policy_audit, every_hook_allowed_counted_and_logged)
 	cr_assert_eq(trace_has("ioasid audit: dma_unmap"), 1);
 	cr_assert_eq(trace_has("ioasid audit: device_bind"), 1);
 	cr_assert_eq(trace_has("ioasid audit: device_unbind"), 1);
+	cr_assert_eq(trace_has("ioasid audit: pasid_free"), 1);
 	policy_unload(p);
 	close(m.fd);
 	close(ctx);
@@ -643,8 +671,18 @@ Test(policy_contract, pasid_alloc_answers)
 	cr_assert_eq(pasid_alloc(ctx, 100, 200, &pasid), 0);
 	cr_assert_eq(pasid, 100);
 	assert_hook(HOOK_PASID_ALLOC, 7, 2, 2, 3);
+
+	/* Frees are notified with what the context still owns. */
+	cr_assert_eq(pasid_free(ctx, 150), 0);
+	cr_assert_eq(s->nr_pasid_free, 1);
+	cr_assert_eq(s->last_pasid_owned, 1);
+	cr_assert_eq(pasid_free(ctx, 150), -ENOENT);	/* nothing went back */
+	cr_assert_eq(s->nr_pasid_free, 1);
+	close(ctx);					/* 100 goes back */
+	cr_assert_eq(s->nr_pasid_free, 2);
+	cr_assert_eq(s->last_pasid_owned, 0);
+	assert_hook(HOOK_PASID_FREE, 2, 0, 0, 0);
 	policy_unload(p);
-	close(ctx);
 }
 
 Test(policy_contract, group_viable_answers_tighten_only)
