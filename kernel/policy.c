@@ -28,6 +28,24 @@
 /* Serialises reg, update and unreg; readers use RCU. */
 static DEFINE_MUTEX(ioasid_policy_lock);
 static struct ioasid_policy_ops __rcu *ioasid_policy;
+/*
+ * Whether the active policy has a program for @hook (a member of
+ * struct ioasid_policy_ops).  Checked before a hook's context is filled,
+ * which costs more than the check (cgroup id, comm, group members); the
+ * hook is looked up again under RCU to call it, so a replace in between
+ * makes the call see the old or the new policy, as any other.
+ */
+#define ioasid_policy_has(hook) ({					\
+	const struct ioasid_policy_ops *__ops;				\
+	bool __has;							\
+									\
+	rcu_read_lock();						\
+	__ops = rcu_dereference(ioasid_policy);				\
+	__has = __ops && __ops->hook;					\
+	rcu_read_unlock();						\
+	__has;								\
+})
+
 /* When the active policy was loaded (ktime_get_real_ns), under the lock. */
 static u64 ioasid_policy_loaded_ns;
 
@@ -183,7 +201,7 @@ int ioasid_policy_pasid_alloc(struct ioasid_ctx *ctx, u32 min, u32 max,
 	s32 ret;
 
 	*pasid = 0;
-	if (!rcu_access_pointer(ioasid_policy))
+	if (!ioasid_policy_has(pasid_alloc))
 		return 0;
 	ioasid_policy_fill_caller(&pctx.caller);
 	ioasid_policy_fill_ctx(&pctx.ctx, ctx);
@@ -224,7 +242,7 @@ void ioasid_policy_pasid_free(struct ioasid_ctx *ctx, u32 pasid, u32 nr_owned)
 	};
 	struct ioasid_policy_ops *ops;
 
-	if (!rcu_access_pointer(ioasid_policy))
+	if (!ioasid_policy_has(pasid_free))
 		return;
 	ioasid_policy_fill_caller(&f.caller);
 	ioasid_policy_fill_ctx(&f.ctx, ctx);
@@ -274,7 +292,7 @@ int ioasid_policy_device_attach(struct ioasid_ctx *ctx,
 	struct ioasid_policy_ops *ops;
 	int rc;
 
-	if (!rcu_access_pointer(ioasid_policy))
+	if (!ioasid_policy_has(device_attach))
 		return 0;
 	ioasid_policy_fill_caller(&a.caller);
 	ioasid_policy_fill_ctx(&a.ctx, ctx);
@@ -312,7 +330,8 @@ void ioasid_policy_device_bind(struct ioasid_ctx *ctx,
 	struct ioasid_policy_bind b = {};
 	struct ioasid_policy_ops *ops;
 
-	if (!rcu_access_pointer(ioasid_policy))
+	if (!(bind ? ioasid_policy_has(device_bind) :
+	      ioasid_policy_has(device_unbind)))
 		return;
 	ioasid_policy_fill_caller(&b.caller);
 	ioasid_policy_fill_ctx(&b.ctx, ctx);
@@ -355,7 +374,7 @@ bool ioasid_policy_group_viable(struct ioasid_ctx *ctx,
 	bool viable = kernel_viable;
 	s32 ret;
 
-	if (!rcu_access_pointer(ioasid_policy))
+	if (!ioasid_policy_has(group_viable))
 		return kernel_viable;
 	ioasid_policy_fill_caller(&v.caller);
 	ioasid_policy_fill_ctx(&v.ctx, ctx);
@@ -424,7 +443,7 @@ int ioasid_policy_dma_map(struct ioasid_ctx *ctx, u32 ioas_id, bool nested,
 	struct ioasid_policy_dma d;
 	int rc;
 
-	if (!rcu_access_pointer(ioasid_policy))
+	if (!ioasid_policy_has(dma_map))
 		return 0;
 	ioasid_policy_fill_dma(&d, ctx, ioas_id, nested, iova, length, prot,
 			       ctx_mapped_bytes);
@@ -457,7 +476,7 @@ void ioasid_policy_dma_unmap(struct ioasid_ctx *ctx, u32 ioas_id,
 	struct ioasid_policy_ops *ops;
 	struct ioasid_policy_dma d;
 
-	if (!rcu_access_pointer(ioasid_policy))
+	if (!ioasid_policy_has(dma_unmap))
 		return;
 	ioasid_policy_fill_dma(&d, ctx, ioas_id, nested, iova, length, 0,
 			       ctx_mapped_bytes);
