@@ -32,11 +32,10 @@ static struct ioasid_iommu_domain *to_iommu(struct ioasid_domain *domain)
 }
 
 static int ioasid_iommu_map(struct ioasid_domain *domain, unsigned long iova,
-			    phys_addr_t paddr, size_t size, int prot)
+			    phys_addr_t paddr, size_t size, int prot, gfp_t gfp)
 {
 	/* iommu_map() undoes a partial mapping itself. */
-	return iommu_map(to_iommu(domain)->iod, iova, paddr, size, prot,
-			 GFP_KERNEL_ACCOUNT);
+	return iommu_map(to_iommu(domain)->iod, iova, paddr, size, prot, gfp);
 }
 
 static size_t ioasid_iommu_unmap(struct ioasid_domain *domain,

@@ -25,8 +25,10 @@ struct ioasid_ioas;
  * @map: translate [@iova, @iova + @size) to [@paddr, @paddr + @size) with
  *	@prot.  @iova, @paddr and @size are PAGE_SIZE multiples; the range is
  *	unmapped.  The domain picks the largest page sizes of its
- *	@pgsize_bitmap that alignment allows.  All or nothing: on error
- *	nothing of the range is left mapped.  May sleep.
+ *	@pgsize_bitmap that alignment allows, and allocates its page tables
+ *	with @gfp (with __GFP_NOFAIL it must not fail for want of memory).
+ *	All or nothing: on error nothing of the range is left mapped.  May
+ *	sleep.
  * @unmap: remove the translations of [@iova, @iova + @size).  The caller
  *	only passes ranges whose every page lies wholly inside (ranges it
  *	mapped, or unions of them).  Returns the bytes unmapped.  May defer
@@ -40,7 +42,7 @@ struct ioasid_ioas;
  */
 struct ioasid_domain_ops {
 	int (*map)(struct ioasid_domain *domain, unsigned long iova,
-		   phys_addr_t paddr, size_t size, int prot);
+		   phys_addr_t paddr, size_t size, int prot, gfp_t gfp);
 	size_t (*unmap)(struct ioasid_domain *domain, unsigned long iova,
 			size_t size);
 	void (*iotlb_sync)(struct ioasid_domain *domain);
@@ -82,6 +84,8 @@ struct iommu_domain *ioasid_iommu_domain_core(struct ioasid_domain *domain);
 
 /* sw_pgtable.c: the software page table as a domain (mock devices). */
 struct ioasid_domain *ioasid_sw_domain_alloc(void);
+/* Test interface: fail @nr page-table allocations after @skip. */
+void ioasid_sw_domain_fail_allocs(unsigned int skip, unsigned int nr);
 /* Translate for a mock DMA: physical address and permissions of @iova. */
 int ioasid_sw_domain_translate(struct ioasid_domain *domain,
 			       unsigned long iova, phys_addr_t *paddr,

@@ -98,11 +98,21 @@ void iopt_init(struct ioasid_ioas *ioas)
 /* --- programming domains ------------------------------------------------ */
 
 /*
+ * Page-table memory for programming what user space has already mapped
+ * and is still told is mapped: the neighbours of a cut, nested mappings
+ * after their parent changed.  There is no caller to fail at that point,
+ * and a failure would silently lose a mapping; page tables are order-0
+ * pages, which __GFP_NOFAIL may ask for.
+ */
+#define IOPT_GFP_RESTORE	(GFP_KERNEL_ACCOUNT | __GFP_NOFAIL)
+
+/*
  * Map @npages pinned pages at @iova, one domain call per physically
  * contiguous run so the domain can use large pages.  All or nothing.
  */
 static int iopt_map_pages(struct ioasid_domain *domain, u64 iova,
-			  struct page **pages, unsigned long npages, int prot)
+			  struct page **pages, unsigned long npages, int prot,
+			  gfp_t gfp)
 {
 	unsigned long i = 0, j;
 	int rc;
@@ -113,7 +123,7 @@ static int iopt_map_pages(struct ioasid_domain *domain, u64 iova,
 				break;
 		rc = domain->ops->map(domain, iova + i * PAGE_SIZE,
 				      page_to_phys(pages[i]),
-				      (j - i) * PAGE_SIZE, prot);
+				      (j - i) * PAGE_SIZE, prot, gfp);
 		if (rc) {
 			if (i)
 				domain->ops->unmap(domain, iova, i * PAGE_SIZE);
@@ -127,13 +137,13 @@ static int iopt_map_pages(struct ioasid_domain *domain, u64 iova,
 /* Paging IOAS: map [start, last] of @area (whole pages of it). */
 static int iopt_area_map_range(struct ioasid_area *area,
 			       struct ioasid_domain *domain, u64 start,
-			       u64 last)
+			       u64 last, gfp_t gfp)
 {
 	unsigned long index = area->page_index +
 			      ((start - area_start(area)) >> PAGE_SHIFT);
 
 	return iopt_map_pages(domain, start, area->pages->pages + index,
-			      (last - start + 1) >> PAGE_SHIFT, area->prot);
+			      (last - start + 1) >> PAGE_SHIFT, area->prot, gfp);
 }
 
 /**
@@ -185,7 +195,7 @@ static void iopt_child_area_unfill(struct ioasid_ioas *child,
 /* Nested IOAS: map every segment of @area into @domain.  All or nothing. */
 static int iopt_child_area_fill(struct ioasid_ioas *child,
 				struct ioasid_area *area,
-				struct ioasid_domain *domain)
+				struct ioasid_domain *domain, gfp_t gfp)
 {
 	struct ioasid_area *parea, *done;
 	struct iopt_segment seg;
@@ -196,7 +206,7 @@ static int iopt_child_area_fill(struct ioasid_ioas *child,
 		if (!iopt_segment(area, parea, &seg))
 			continue;
 		rc = iopt_map_pages(domain, seg.iova, seg.pages, seg.npages,
-				    seg.prot);
+				    seg.prot, gfp);
 		if (rc)
 			goto err;
 	}
@@ -218,9 +228,10 @@ static int iopt_area_fill(struct ioasid_ioas *ioas, struct ioasid_area *area,
 			  struct ioasid_domain *domain)
 {
 	if (ioas->parent)
-		return iopt_child_area_fill(ioas, area, domain);
+		return iopt_child_area_fill(ioas, area, domain,
+					    GFP_KERNEL_ACCOUNT);
 	return iopt_area_map_range(area, domain, area_start(area),
-				   area_last(area));
+				   area_last(area), GFP_KERNEL_ACCOUNT);
 }
 
 static void iopt_area_unfill(struct ioasid_ioas *ioas,
@@ -305,7 +316,8 @@ static void iopt_children_fill(struct ioasid_ioas *parent, u64 start,
 		down_write_nested(&child->iova_rwsem, SINGLE_DEPTH_NESTING);
 		for_each_child_area(area, child, start, last)
 			list_for_each_entry(domain, &child->domains, ioas_item)
-				if (iopt_child_area_fill(child, area, domain))
+				if (iopt_child_area_fill(child, area, domain,
+							 IOPT_GFP_RESTORE))
 					pr_warn_ratelimited("ioasid: ioas %u: nested range %#llx-%#llx left untranslated\n",
 							    child->obj.id,
 							    area_start(area),
@@ -336,7 +348,8 @@ static void iopt_children_fill_new(struct ioasid_ioas *parent,
 				continue;
 			list_for_each_entry(domain, &child->domains, ioas_item)
 				if (iopt_map_pages(domain, seg.iova, seg.pages,
-						   seg.npages, seg.prot))
+						   seg.npages, seg.prot,
+						   IOPT_GFP_RESTORE))
 					pr_warn_ratelimited("ioasid: ioas %u: nested range at %#llx left untranslated\n",
 							    child->obj.id,
 							    seg.iova);
@@ -719,9 +732,11 @@ static void iopt_domain_cut(struct ioasid_area *area,
 
 	domain->ops->unmap(domain, wstart, wlast - wstart + 1);
 	if (wstart < start)
-		rc = iopt_area_map_range(area, domain, wstart, start - 1);
+		rc = iopt_area_map_range(area, domain, wstart, start - 1,
+					 IOPT_GFP_RESTORE);
 	if (!rc && last < wlast)
-		rc = iopt_area_map_range(area, domain, last + 1, wlast);
+		rc = iopt_area_map_range(area, domain, last + 1, wlast,
+					 IOPT_GFP_RESTORE);
 	if (rc)
 		pr_warn_ratelimited("ioasid: range kept beside %#llx-%#llx left untranslated\n",
 				    start, last);
@@ -779,7 +794,7 @@ static void iopt_child_refill(struct ioasid_ioas *ioas,
 	struct ioasid_domain *domain;
 
 	list_for_each_entry(domain, &ioas->domains, ioas_item)
-		if (iopt_child_area_fill(ioas, area, domain))
+		if (iopt_child_area_fill(ioas, area, domain, IOPT_GFP_RESTORE))
 			pr_warn_ratelimited("ioasid: ioas %u: kept range %#llx-%#llx left untranslated\n",
 					    ioas->obj.id, area_start(area),
 					    area_last(area));

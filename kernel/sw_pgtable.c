@@ -15,8 +15,55 @@
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/sizes.h>
+#include <linux/spinlock.h>
 
 #include "domain.h"
+
+/*
+ * Test interface (IOASID_TEST_FAIL_PGTABLE): after letting @skip page-table
+ * allocations through, fail the next @nr, to exercise what happens when
+ * memory for page tables runs out.  Allocations with __GFP_NOFAIL are
+ * neither failed nor counted.  Under swpt_fail_lock.
+ */
+static DEFINE_SPINLOCK(swpt_fail_lock);
+static unsigned int swpt_fail_skip, swpt_fail_nr;
+
+/**
+ * ioasid_sw_domain_fail_allocs() - fail page-table allocations
+ * @skip: allocations to let through first
+ * @nr: allocations to fail after those; 0 stops failing them
+ */
+void ioasid_sw_domain_fail_allocs(unsigned int skip, unsigned int nr)
+{
+	spin_lock(&swpt_fail_lock);
+	swpt_fail_skip = skip;
+	swpt_fail_nr = nr;
+	spin_unlock(&swpt_fail_lock);
+}
+
+static bool swpt_should_fail(gfp_t gfp)
+{
+	bool fail = false;
+
+	if (gfp & __GFP_NOFAIL)
+		return false;
+	spin_lock(&swpt_fail_lock);
+	if (swpt_fail_skip) {
+		swpt_fail_skip--;
+	} else if (swpt_fail_nr) {
+		swpt_fail_nr--;
+		fail = true;
+	}
+	spin_unlock(&swpt_fail_lock);
+	return fail;
+}
+
+static u64 *swpt_alloc_table(gfp_t gfp)
+{
+	if (swpt_should_fail(gfp))
+		return NULL;
+	return (u64 *)get_zeroed_page(gfp);
+}
 
 #define SWPT_LEVELS		4
 #define SWPT_BITS_PER_LEVEL	9
@@ -79,7 +126,7 @@ static void swpt_free_level(u64 *table, int level)
 }
 
 static int swpt_map_level(u64 *table, int level, unsigned long iova,
-			  phys_addr_t paddr, size_t size, u64 prot)
+			  phys_addr_t paddr, size_t size, u64 prot, gfp_t gfp)
 {
 	size_t step = 1UL << swpt_shift(level);
 	int rc;
@@ -101,7 +148,7 @@ static int swpt_map_level(u64 *table, int level, unsigned long iova,
 			if (WARN_ON(level == 0))
 				return -EINVAL;
 			if (!(*entry & SWPT_PRESENT)) {
-				u64 *sub = (u64 *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+				u64 *sub = swpt_alloc_table(gfp);
 
 				if (!sub)
 					return -ENOMEM;
@@ -110,7 +157,7 @@ static int swpt_map_level(u64 *table, int level, unsigned long iova,
 				return -EEXIST;
 			}
 			rc = swpt_map_level(swpt_table(*entry), level - 1,
-					    iova, paddr, chunk, prot);
+					    iova, paddr, chunk, prot, gfp);
 			if (rc)
 				return rc;
 		}
@@ -164,7 +211,7 @@ static int swpt_check_range(unsigned long iova, size_t size)
 }
 
 static int sw_domain_map(struct ioasid_domain *domain, unsigned long iova,
-			 phys_addr_t paddr, size_t size, int prot)
+			 phys_addr_t paddr, size_t size, int prot, gfp_t gfp)
 {
 	struct sw_domain *sw = to_sw(domain);
 	int rc;
@@ -173,7 +220,7 @@ static int sw_domain_map(struct ioasid_domain *domain, unsigned long iova,
 	if (rc || !PAGE_ALIGNED(paddr))
 		return rc ?: -EINVAL;
 	rc = swpt_map_level(sw->root, SWPT_LEVELS - 1, iova, paddr, size,
-			    swpt_prot_bits(prot));
+			    swpt_prot_bits(prot), gfp);
 	if (rc)	/* all or nothing */
 		swpt_unmap_level(sw->root, SWPT_LEVELS - 1, iova, size);
 	return rc;
@@ -264,7 +311,7 @@ struct ioasid_domain *ioasid_sw_domain_alloc(void)
 	sw = kzalloc(sizeof(*sw), GFP_KERNEL_ACCOUNT);
 	if (!sw)
 		return NULL;
-	sw->root = (u64 *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+	sw->root = swpt_alloc_table(GFP_KERNEL_ACCOUNT);
 	if (!sw->root) {
 		kfree(sw);
 		return NULL;

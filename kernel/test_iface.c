@@ -8,6 +8,7 @@
 #include <linux/file.h>
 
 #include "device.h"
+#include "domain.h"
 #include "ioas.h"
 #include "ioasid_private.h"
 
@@ -75,6 +76,10 @@ int ioasid_test_ioctl(struct ioasid_ucmd *ucmd)
 		return ioasid_test_mock_dma(ucmd);
 	case IOASID_TEST_MOCK_SET_DRIVER:
 		return ioasid_mock_set_driver(&cmd->mock_set_driver);
+	case IOASID_TEST_FAIL_PGTABLE:
+		ioasid_sw_domain_fail_allocs(cmd->fail_pgtable.skip,
+					     cmd->fail_pgtable.nr);
+		return 0;
 	default:
 		return -EOPNOTSUPP;
 	}

@@ -153,3 +153,13 @@ int mock_dma(int dev_fd, uint32_t pasid, uint32_t dir, uint64_t iova,
 	}
 	return rc;
 }
+
+void fail_pgtable(uint32_t skip, uint32_t nr)
+{
+	struct ioasid_test t = {
+		.op = IOASID_TEST_FAIL_PGTABLE,
+		.fail_pgtable = { .skip = skip, .nr = nr },
+	};
+
+	cr_assert_eq(test_ioctl(&t), 0);
+}

@@ -39,4 +39,10 @@ int mock_dma(int dev_fd, uint32_t pasid, uint32_t dir, uint64_t iova,
 	     void *buf, uint64_t len, uint64_t *done, uint32_t *fault,
 	     uint64_t *fault_iova);
 
+/*
+ * Mock domains' page-table memory runs out: after @skip allocations the
+ * next @nr fail (0, 0 ends it).  Fails the test on error.
+ */
+void fail_pgtable(uint32_t skip, uint32_t nr);
+
 #endif

@@ -401,3 +401,117 @@ Test(engine, large_mapping_where_small_ones_were)
 	munmap(mem, MB2);
 	system("echo 0 > /proc/sys/vm/nr_hugepages");
 }
+
+/* --- out of page-table memory --------------------------------------------- */
+
+static void fail_none(void)
+{
+	fail_pgtable(0, 0);
+}
+
+Test(engine, map_without_page_table_memory_fails_whole, .fini = fail_none)
+{
+	struct rig r = rig();
+	uint64_t base = pinned(), iova = 0x40000000, iova2 = 0x40200000;
+	uint8_t *a = filled(8 * PG, 50), out[PG];
+
+	/* A fresh gigabyte: the first of three new tables fails. */
+	fail_pgtable(0, 1);
+	cr_assert_eq(map(r.ctx, r.ioas, (uintptr_t)a, 8 * PG, &iova, true),
+		     -ENOMEM);
+	cr_assert_eq(pinned(), base);
+	cr_assert_eq(dma_read(&r.dev, iova, out, PG),
+		     IOASID_MOCK_FAULT_UNMAPPED);
+	cr_assert_eq(unmap(r.ctx, r.ioas, iova, 8 * PG), -ENOENT);
+
+	/* Upper tables there, only the last level's fails. */
+	cr_assert_eq(map(r.ctx, r.ioas, (uintptr_t)a, PG, &iova2, true), 0);
+	fail_pgtable(0, 1);
+	cr_assert_eq(map(r.ctx, r.ioas, (uintptr_t)a, 8 * PG, &iova, true),
+		     -ENOMEM);
+	cr_assert_eq(pinned(), base + 1);
+	cr_assert_eq(dma_read(&r.dev, iova, out, PG),
+		     IOASID_MOCK_FAULT_UNMAPPED);
+
+	/* Memory back: the same map works and reads back exactly. */
+	fail_pgtable(0, 0);
+	cr_assert_eq(map(r.ctx, r.ioas, (uintptr_t)a, 8 * PG, &iova, true), 0);
+	cr_assert_eq(pinned(), base + 9);
+	cr_assert_eq(dma_read(&r.dev, iova + 7 * PG, out, PG),
+		     IOASID_MOCK_FAULT_NONE);
+	cr_assert_eq(memcmp(out, a + 7 * PG, PG), 0);
+	close(r.dev.fd);
+	close(r.ctx);
+	cr_assert_eq(pinned(), base);
+}
+
+Test(engine, attach_without_page_table_memory_fails_and_leaves_no_domain,
+     .fini = fail_none)
+{
+	int ctx = ioasid_open();
+	uint32_t ioas = ioas_alloc(ctx, 0, 0);
+	struct mock dev = mock_new(0);
+	uint8_t *a = filled(4 * PG, 60), out[PG];
+	uint64_t iova = 0x100000;
+
+	cr_assert_eq(map(ctx, ioas, (uintptr_t)a, 4 * PG, &iova, true), 0);
+	cr_assert_eq(dev_bind(dev.fd, ctx, NULL), 0);
+	/* The domain's root table. */
+	fail_pgtable(0, 1);
+	cr_assert_eq(dev_attach(dev.fd, ioas), -ENOMEM);
+	/* The root, then programming the mapping into it. */
+	fail_pgtable(1, 1);
+	cr_assert_eq(dev_attach(dev.fd, ioas), -ENOMEM);
+	cr_assert_eq(dma_read(&dev, iova, out, PG),
+		     IOASID_MOCK_FAULT_DETACHED);
+	fail_pgtable(0, 0);
+	cr_assert_eq(dev_attach(dev.fd, ioas), 0);
+	cr_assert_eq(dma_read(&dev, iova + 3 * PG, out, PG),
+		     IOASID_MOCK_FAULT_NONE);
+	cr_assert_eq(memcmp(out, a + 3 * PG, PG), 0);
+	close(dev.fd);
+	close(ctx);
+}
+
+/*
+ * Cutting a page out of a 2 MiB leaf maps its neighbours again with small
+ * pages, which needs a new table: that must not fail for want of memory,
+ * or they would be lost while user space still has them mapped.
+ */
+Test(engine, cut_of_a_large_page_keeps_its_neighbours_without_memory,
+     .fini = fail_none)
+{
+	struct rig r = rig();
+	uint64_t iova = 0x80000000, base = pinned();
+	uint8_t out[PG], *mem;
+
+	cr_assert_eq(system("echo 1 > /proc/sys/vm/nr_hugepages"), 0);
+	mem = mmap(NULL, MB2, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB, -1, 0);
+	cr_assert_neq(mem, MAP_FAILED);
+	for (uint64_t i = 0; i < MB2; i++)
+		mem[i] = (uint8_t)(i * 5 + (i >> 12));
+	cr_assert_eq(map(r.ctx, r.ioas, (uintptr_t)mem, MB2, &iova, true), 0);
+
+	fail_pgtable(0, 1000);
+	cr_assert_eq(unmap(r.ctx, r.ioas, iova + 256 * PG, PG), PG);
+	cr_assert_eq(dma_read(&r.dev, iova + 256 * PG, out, PG),
+		     IOASID_MOCK_FAULT_UNMAPPED);
+	for (uint64_t p = 0; p < 512; p += p == 255 ? 2 : 85) {
+		cr_assert_eq(dma_read(&r.dev, iova + p * PG, out, PG),
+			     IOASID_MOCK_FAULT_NONE, "page %lu lost",
+			     (unsigned long)p);
+		cr_assert_eq(memcmp(out, mem + p * PG, PG), 0);
+	}
+	cr_assert_eq(dma_read(&r.dev, iova + 511 * PG, out, PG),
+		     IOASID_MOCK_FAULT_NONE);
+	cr_assert_eq(pinned(), base + 511);
+
+	fail_pgtable(0, 0);
+	cr_assert_eq(unmap(r.ctx, r.ioas, iova, MB2), MB2 - PG);
+	cr_assert_eq(pinned(), base);
+	close(r.dev.fd);
+	close(r.ctx);
+	munmap(mem, MB2);
+	system("echo 0 > /proc/sys/vm/nr_hugepages");
+}

@@ -510,6 +510,7 @@ enum ioasid_test_op {
 	IOASID_TEST_MOCK_DMA,
 	IOASID_TEST_MOCK_SET_DRIVER,
 	IOASID_TEST_STATS,
+	IOASID_TEST_FAIL_PGTABLE,
 };
 
 /**
@@ -618,6 +619,19 @@ struct ioasid_test_stats {
 };
 
 /**
+ * struct ioasid_test_fail_pgtable - make page-table memory run out
+ * @skip: page-table allocations of mock domains to let through first
+ * @nr: then the next @nr fail (-ENOMEM from the map or attach that needed
+ *	them); 0 ends it.  Allocations the kernel makes with __GFP_NOFAIL
+ *	(restoring mappings user space still has) are neither failed nor
+ *	counted.
+ */
+struct ioasid_test_fail_pgtable {
+	__u32 skip;
+	__u32 nr;
+};
+
+/**
  * struct ioasid_test - ioctl(/dev/ioasid, IOASID_TEST)
  * @size: sizeof(struct ioasid_test)
  * @op: &enum ioasid_test_op
@@ -625,6 +639,7 @@ struct ioasid_test_stats {
  * @mock_dma: IOASID_TEST_MOCK_DMA
  * @mock_set_driver: IOASID_TEST_MOCK_SET_DRIVER
  * @stats: IOASID_TEST_STATS
+ * @fail_pgtable: IOASID_TEST_FAIL_PGTABLE
  * @__pad: room for growth
  */
 struct ioasid_test {
@@ -635,6 +650,7 @@ struct ioasid_test {
 		struct ioasid_test_mock_dma mock_dma;
 		struct ioasid_test_mock_set_driver mock_set_driver;
 		struct ioasid_test_stats stats;
+		struct ioasid_test_fail_pgtable fail_pgtable;
 		__u8 __pad[128];
 	};
 };
