@@ -38,6 +38,30 @@ static int ioasid_iommu_map(struct ioasid_domain *domain, unsigned long iova,
 	return iommu_map(to_iommu(domain)->iod, iova, paddr, size, prot, gfp);
 }
 
+/*
+ * Many ranges in one iommu_map_sg() call: the IOMMU driver syncs its
+ * IOTLB (an invalidation, under caching mode) once per call rather than
+ * once per range.
+ */
+static int ioasid_iommu_map_sg(struct ioasid_domain *domain,
+			       unsigned long iova, struct scatterlist *sgl,
+			       unsigned int nents, size_t size, int prot,
+			       gfp_t gfp)
+{
+	struct iommu_domain *iod = to_iommu(domain)->iod;
+	ssize_t mapped;
+
+	/* All or nothing: iommu_map_sg() unmaps what it mapped on error. */
+	mapped = iommu_map_sg(iod, iova, sgl, nents, prot, gfp);
+	if (mapped < 0)
+		return mapped;
+	if (WARN_ON(mapped != size)) {
+		iommu_unmap(iod, iova, mapped);
+		return -EIO;
+	}
+	return 0;
+}
+
 static size_t ioasid_iommu_unmap(struct ioasid_domain *domain,
 				 unsigned long iova, size_t size)
 {
@@ -88,6 +112,7 @@ static void ioasid_iommu_update_aperture(struct ioasid_domain *domain)
 
 static const struct ioasid_domain_ops ioasid_iommu_domain_ops = {
 	.map = ioasid_iommu_map,
+	.map_sg = ioasid_iommu_map_sg,
 	.unmap = ioasid_iommu_unmap,
 	.iotlb_sync = ioasid_iommu_iotlb_sync,
 	.iova_to_phys = ioasid_iommu_iova_to_phys,

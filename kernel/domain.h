@@ -15,6 +15,7 @@
 
 struct ioasid_domain;
 struct ioasid_ioas;
+struct scatterlist;
 
 /* Permissions of a translation (same values as IOMMU_READ/IOMMU_WRITE). */
 #define IOASID_PROT_READ	(1 << 0)
@@ -29,6 +30,10 @@ struct ioasid_ioas;
  *	with @gfp (with __GFP_NOFAIL it must not fail for want of memory).
  *	All or nothing: on error nothing of the range is left mapped.  May
  *	sleep.
+ * @map_sg: like @map, for the @nents physical ranges of @sgl (@size
+ *	bytes in all) mapped at consecutive IOVAs from @iova; for domains
+ *	where one call for many ranges is cheaper than one per range (one
+ *	IOTLB sync).  May be NULL.
  * @unmap: remove the translations of [@iova, @iova + @size).  The caller
  *	only passes ranges whose every page lies wholly inside (ranges it
  *	mapped, or unions of them).  Returns the bytes unmapped.  May defer
@@ -43,6 +48,9 @@ struct ioasid_ioas;
 struct ioasid_domain_ops {
 	int (*map)(struct ioasid_domain *domain, unsigned long iova,
 		   phys_addr_t paddr, size_t size, int prot, gfp_t gfp);
+	int (*map_sg)(struct ioasid_domain *domain, unsigned long iova,
+		      struct scatterlist *sgl, unsigned int nents, size_t size,
+		      int prot, gfp_t gfp);
 	size_t (*unmap)(struct ioasid_domain *domain, unsigned long iova,
 			size_t size);
 	void (*iotlb_sync)(struct ioasid_domain *domain);

@@ -30,6 +30,8 @@
 #include <linux/io.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
+#include <linux/scatterlist.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 
 #include "domain.h"
@@ -106,21 +108,22 @@ void iopt_init(struct ioasid_ioas *ioas)
  */
 #define IOPT_GFP_RESTORE	(GFP_KERNEL_ACCOUNT | __GFP_NOFAIL)
 
-/*
- * Map @npages pinned pages at @iova, one domain call per physically
- * contiguous run so the domain can use large pages.  All or nothing.
- */
-static int iopt_map_pages(struct ioasid_domain *domain, u64 iova,
-			  struct page **pages, unsigned long npages, int prot,
-			  gfp_t gfp)
+static bool iopt_contiguous(struct page **pages, unsigned long j)
+{
+	return page_to_pfn(pages[j]) == page_to_pfn(pages[j - 1]) + 1;
+}
+
+/* One domain call per physically contiguous run.  All or nothing. */
+static int iopt_map_runs(struct ioasid_domain *domain, u64 iova,
+			 struct page **pages, unsigned long npages, int prot,
+			 gfp_t gfp)
 {
 	unsigned long i = 0, j;
 	int rc;
 
 	while (i < npages) {
-		for (j = i + 1; j < npages; j++)
-			if (page_to_pfn(pages[j]) != page_to_pfn(pages[j - 1]) + 1)
-				break;
+		for (j = i + 1; j < npages && iopt_contiguous(pages, j); j++)
+			;
 		rc = domain->ops->map(domain, iova + i * PAGE_SIZE,
 				      page_to_phys(pages[i]),
 				      (j - i) * PAGE_SIZE, prot, gfp);
@@ -132,6 +135,80 @@ static int iopt_map_pages(struct ioasid_domain *domain, u64 iova,
 		i = j;
 	}
 	return 0;
+}
+
+/*
+ * Runs per map_sg call: one page of scatterlist, while amortising the
+ * domain's per-call IOTLB sync.  A run is cut at 1 GiB, which keeps the
+ * largest IOMMU pages and fits a scatterlist entry.
+ */
+#define IOPT_SG_RUNS		SG_MAX_SINGLE_ALLOC
+#define IOPT_SG_MAX_RUN		(SZ_1G >> PAGE_SHIFT)
+
+/* The end of the run that starts at page @i. */
+static unsigned long iopt_run_end(struct page **pages, unsigned long i,
+				  unsigned long npages)
+{
+	unsigned long j;
+
+	for (j = i + 1; j < npages && j - i < IOPT_SG_MAX_RUN &&
+	     iopt_contiguous(pages, j); j++)
+		;
+	return j;
+}
+
+/* Up to IOPT_SG_RUNS runs per domain call.  All or nothing. */
+static int iopt_map_sg(struct ioasid_domain *domain, u64 iova,
+		       struct page **pages, unsigned long npages, int prot,
+		       gfp_t gfp)
+{
+	unsigned int max = min_t(unsigned long, npages, IOPT_SG_RUNS), n;
+	unsigned long i = 0, j, first;
+	struct scatterlist *sg;
+	struct sg_table sgt;
+	int rc;
+
+	/* One run (large pages, typically): no scatterlist needed. */
+	if (iopt_run_end(pages, 0, npages) == npages)
+		return domain->ops->map(domain, iova, page_to_phys(pages[0]),
+					npages << PAGE_SHIFT, prot, gfp);
+
+	rc = sg_alloc_table(&sgt, max, gfp & ~__GFP_ACCOUNT);
+	if (rc)
+		return rc;
+	while (i < npages) {
+		first = i;
+		for (n = 0, sg = sgt.sgl; n < max && i < npages; n++) {
+			j = iopt_run_end(pages, i, npages);
+			sg_set_page(sg, pages[i], (j - i) << PAGE_SHIFT, 0);
+			sg = sg_next(sg);
+			i = j;
+		}
+		rc = domain->ops->map_sg(domain, iova + first * PAGE_SIZE,
+					 sgt.sgl, n, (i - first) << PAGE_SHIFT,
+					 prot, gfp);
+		if (rc) {
+			if (first)
+				domain->ops->unmap(domain, iova,
+						   first * PAGE_SIZE);
+			break;
+		}
+	}
+	sg_free_table(&sgt);
+	return rc;
+}
+
+/*
+ * Map @npages pinned pages at @iova, never splitting a physically
+ * contiguous run, so the domain can use large pages.  All or nothing.
+ */
+static int iopt_map_pages(struct ioasid_domain *domain, u64 iova,
+			  struct page **pages, unsigned long npages, int prot,
+			  gfp_t gfp)
+{
+	if (domain->ops->map_sg && npages > 1)
+		return iopt_map_sg(domain, iova, pages, npages, prot, gfp);
+	return iopt_map_runs(domain, iova, pages, npages, prot, gfp);
 }
 
 /* Paging IOAS: map [start, last] of @area (whole pages of it). */

@@ -398,3 +398,35 @@ Test(edu, mapping_past_the_iommu_width_blocks_attach)
 	cr_assert_eq(unmap(ctx, ioas, end, 4096), 0);
 	cr_assert_eq(dev_attach(dev, ioas), 0);
 }
+
+/*
+ * One mapping of many scattered pages, programmed a batch of runs per
+ * IOMMU call (128 runs a batch): every page reaches exactly its own
+ * memory, on both sides of the batch boundaries.
+ */
+Test(edu, scattered_pages_of_one_mapping_each_reach_their_own_memory)
+{
+	struct edu_setup s = edu_up(IOASID_IOAS_MAP_WRITEABLE);
+	static const uint64_t probe[] = { 0, 1, 127, 128, 129, 255, 256, 299 };
+	const uint64_t base = 0x1000000, n = 300;
+	uint8_t *big = mmap(NULL, n * 4096, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	cr_assert_neq(big, MAP_FAILED);
+	/* Touched last page first: physically scattered, not one run. */
+	for (uint64_t p = n; p-- > 0;)
+		for (uint64_t i = 0; i < 4096; i++)
+			big[p * 4096 + i] = (uint8_t)(i * 13 + p * 7);
+	cr_assert_eq(map_fixed(s.ctx, s.ioas, big, n * 4096, base,
+			       IOASID_IOAS_MAP_READABLE), 0);
+	for (size_t k = 0; k < sizeof(probe) / sizeof(probe[0]); k++) {
+		memset(s.dst, 0xaa, 4096);
+		cr_assert_eq(edu_dma(s.bar, false, base + probe[k] * 4096,
+				     EDU_LEN), 0);
+		cr_assert_eq(edu_dma(s.bar, true, IOVA_DST, EDU_LEN), 0);
+		cr_assert_eq(memcmp(s.dst, big + probe[k] * 4096, EDU_LEN), 0,
+			     "page %lu", (unsigned long)probe[k]);
+	}
+	cr_assert_eq(unmap(s.ctx, s.ioas, base, n * 4096), 0);
+	munmap(big, n * 4096);
+}
