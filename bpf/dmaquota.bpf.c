@@ -20,6 +20,7 @@
  *   ioasidctl policy load dmaquota --set default_quota=268435456
  */
 #include "ioasid_policy.bpf.h"
+#include "tenant_count.bpf.h"
 
 const volatile __u64 default_quota = 1ULL << 30;
 
@@ -30,56 +31,13 @@ struct {
 	__type(value, __u64);
 } dma_quota SEC(".maps");
 
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 4096);
-	__type(key, __u64);
-	__type(value, __u64);
-} dma_used SEC(".maps");
+/* dma_used: cgroup id -> bytes mapped; ctx_charged: per context. */
+TENANT_COUNT_MAPS(dma_used, ctx_charged);
 
-/* Per context: its tenant and the bytes charged to it for this context. */
-struct ctx_charge {
-	__u64 cgroup_id;
-	__u64 bytes;
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 65536);
-	__type(key, __u32);
-	__type(value, struct ctx_charge);
-} ctx_charged SEC(".maps");
-
-/*
- * Make the charge of context @c to tenant @cg equal @bytes; returns the
- * tenant's counter (NULL if the maps are full).
- */
+/* Make the charge of context @c, of tenant @cg, @bytes: the tenant's total. */
 static __u64 *charge(__u32 c, __u64 cg, __u64 bytes)
 {
-	struct ctx_charge fresh = { .cgroup_id = cg }, *cc;
-	__u64 zero = 0, *used;
-
-	used = bpf_map_lookup_elem(&dma_used, &cg);
-	if (!used) {
-		bpf_map_update_elem(&dma_used, &cg, &zero, BPF_NOEXIST);
-		used = bpf_map_lookup_elem(&dma_used, &cg);
-		if (!used)
-			return NULL;
-	}
-	cc = bpf_map_lookup_elem(&ctx_charged, &c);
-	if (!cc) {
-		if (!bytes)
-			return used;
-		bpf_map_update_elem(&ctx_charged, &c, &fresh, BPF_NOEXIST);
-		cc = bpf_map_lookup_elem(&ctx_charged, &c);
-		if (!cc)
-			return used;
-	}
-	__sync_fetch_and_add(used, bytes - cc->bytes);
-	cc->bytes = bytes;
-	if (!bytes)
-		bpf_map_delete_elem(&ctx_charged, &c);
-	return used;
+	return tenant_count_set(&dma_used, &ctx_charged, c, cg, bytes);
 }
 
 s32 IOASID_HOOK(dmaquota_dma_map, const struct ioasid_policy_dma *d)

@@ -16,7 +16,7 @@
  * EBUSY and the next one tries the following PASID).  No overlap at all:
  * EPERM.  A tenant holding max_pasids PASIDs already, in all its contexts
  * together: EDQUOT (0: no quota).  The map tenant_pasids (u64 cgroup id ->
- * u32) shows what each tenant holds.  It is kept exact from the count of
+ * u64) shows what each tenant holds.  It is kept exact from the count of
  * PASIDs a context owns, which the kernel passes to pasid_alloc and to the
  * pasid_free notification (freed, or the context closed); a PASID this
  * policy allowed but the kernel then could not hand out stays counted
@@ -30,6 +30,7 @@
  *           key hex <cgroup id, 8 bytes LE> value hex <16 bytes LE>
  */
 #include "ioasid_policy.bpf.h"
+#include "tenant_count.bpf.h"
 
 const volatile bool deny_unknown = false;
 const volatile __u32 default_max_pasids = 0;
@@ -56,58 +57,13 @@ struct {
 	__type(value, __u32);
 } tenant_cursor SEC(".maps");
 
-/* PASIDs each tenant holds. */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 4096);
-	__type(key, __u64);
-	__type(value, __u32);
-} tenant_pasids SEC(".maps");
+/* tenant_pasids: cgroup id -> PASIDs held; ctx_pasids: per context. */
+TENANT_COUNT_MAPS(tenant_pasids, ctx_pasids);
 
-/* Per context: its tenant and the PASIDs counted for it. */
-struct ctx_held {
-	__u64 cgroup_id;
-	__u32 pasids;
-	__u32 pad;
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 65536);
-	__type(key, __u32);
-	__type(value, struct ctx_held);
-} ctx_pasids SEC(".maps");
-
-/*
- * Make the count of context @c, of tenant @cg, equal @n; returns the
- * tenant's total (NULL if the maps are full).
- */
-static __u32 *hold(__u32 c, __u64 cg, __u32 n)
+/* Make context @c, of tenant @cg, hold @n PASIDs: the tenant's total. */
+static __u64 *hold(__u32 c, __u64 cg, __u32 n)
 {
-	struct ctx_held fresh = { .cgroup_id = cg }, *ch;
-	__u32 zero = 0, *held;
-
-	held = bpf_map_lookup_elem(&tenant_pasids, &cg);
-	if (!held) {
-		bpf_map_update_elem(&tenant_pasids, &cg, &zero, BPF_NOEXIST);
-		held = bpf_map_lookup_elem(&tenant_pasids, &cg);
-		if (!held)
-			return NULL;
-	}
-	ch = bpf_map_lookup_elem(&ctx_pasids, &c);
-	if (!ch) {
-		if (!n)
-			return held;
-		bpf_map_update_elem(&ctx_pasids, &c, &fresh, BPF_NOEXIST);
-		ch = bpf_map_lookup_elem(&ctx_pasids, &c);
-		if (!ch)
-			return held;
-	}
-	__sync_fetch_and_add(held, n - ch->pasids);
-	ch->pasids = n;
-	if (!n)
-		bpf_map_delete_elem(&ctx_pasids, &c);
-	return held;
+	return tenant_count_set(&tenant_pasids, &ctx_pasids, c, cg, n);
 }
 
 #define PASID_MIN	1
@@ -144,7 +100,8 @@ s32 IOASID_HOOK(tenant_pasid_alloc, const struct ioasid_policy_pasid *req)
 {
 	__u64 cg = req->ctx.owner_cgroup_id;
 	struct tenant *t = bpf_map_lookup_elem(&tenants, &cg);
-	__u32 quota, *held;
+	__u64 *held;
+	__u32 quota;
 	s32 ret = 0;
 
 	if (!t && deny_unknown)

@@ -319,9 +319,9 @@ static void tenant_set(struct policy *p, uint64_t cg, uint32_t min,
 					 BPF_ANY), 0);
 }
 
-static uint32_t tenant_pasids(struct policy *p, uint64_t cg)
+static uint64_t tenant_pasids(struct policy *p, uint64_t cg)
 {
-	uint32_t v = 0;
+	uint64_t v = 0;
 
 	bpf_map_lookup_elem(policy_map_fd(p, "tenant_pasids"), &cg, &v);
 	return v;
