@@ -366,6 +366,29 @@ Test(engine, attach_fails_if_a_mapping_covers_a_reserved_region)
 	close(ctx);
 }
 
+/*
+ * One 2 MiB hugetlb page (reserved for it; give it back with
+ * huge_page_put()), filled with a pattern of @seed.
+ */
+static uint8_t *huge_page(uint8_t seed)
+{
+	uint8_t *mem;
+
+	cr_assert_eq(system("echo 1 > /proc/sys/vm/nr_hugepages"), 0);
+	mem = mmap(NULL, MB2, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB, -1, 0);
+	cr_assert_neq(mem, MAP_FAILED);
+	for (uint64_t i = 0; i < MB2; i++)
+		mem[i] = (uint8_t)(i * seed + (i >> 12));
+	return mem;
+}
+
+static void huge_page_put(uint8_t *mem)
+{
+	munmap(mem, MB2);
+	system("echo 0 > /proc/sys/vm/nr_hugepages");
+}
+
 Test(engine, large_mapping_where_small_ones_were)
 {
 	struct rig r = rig();
@@ -373,12 +396,7 @@ Test(engine, large_mapping_where_small_ones_were)
 	uint8_t out[PG], *mem;
 
 	/* A hugetlb page: physically contiguous, so mapped as one leaf. */
-	cr_assert_eq(system("echo 2 > /proc/sys/vm/nr_hugepages"), 0);
-	mem = mmap(NULL, MB2, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB, -1, 0);
-	cr_assert_neq(mem, MAP_FAILED);
-	for (uint64_t i = 0; i < MB2; i++)
-		mem[i] = (uint8_t)(i * 3 + (i >> 12));
+	mem = huge_page(3);
 	/* Small pages first, gone again: their tables must not get in the
 	 * way of a 2 MiB page in the same place.
 	 */
@@ -398,8 +416,7 @@ Test(engine, large_mapping_where_small_ones_were)
 	close(r.dev.fd);
 	close(r.ctx);
 	cr_assert_eq(pinned(), base);
-	munmap(mem, MB2);
-	system("echo 0 > /proc/sys/vm/nr_hugepages");
+	huge_page_put(mem);
 }
 
 /* --- out of page-table memory --------------------------------------------- */
@@ -485,12 +502,7 @@ Test(engine, cut_of_a_large_page_keeps_its_neighbours_without_memory,
 	uint64_t iova = 0x80000000, base = pinned();
 	uint8_t out[PG], *mem;
 
-	cr_assert_eq(system("echo 1 > /proc/sys/vm/nr_hugepages"), 0);
-	mem = mmap(NULL, MB2, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB, -1, 0);
-	cr_assert_neq(mem, MAP_FAILED);
-	for (uint64_t i = 0; i < MB2; i++)
-		mem[i] = (uint8_t)(i * 5 + (i >> 12));
+	mem = huge_page(5);
 	cr_assert_eq(map(r.ctx, r.ioas, (uintptr_t)mem, MB2, &iova, true), 0);
 
 	fail_pgtable(0, 1000);
@@ -512,6 +524,5 @@ Test(engine, cut_of_a_large_page_keeps_its_neighbours_without_memory,
 	cr_assert_eq(pinned(), base);
 	close(r.dev.fd);
 	close(r.ctx);
-	munmap(mem, MB2);
-	system("echo 0 > /proc/sys/vm/nr_hugepages");
+	huge_page_put(mem);
 }
