@@ -46,6 +46,37 @@ static void *ioasid_nl_put_hdr(struct sk_buff *skb, u32 portid, u32 seq,
 	return genlmsg_put(skb, portid, seq, &ioasid_nl_family, flags, cmd);
 }
 
+/*
+ * A doit's reply: a new message with its header, then filled by the
+ * command, then ioasid_nl_reply_send().
+ */
+static struct sk_buff *ioasid_nl_reply_new(struct genl_info *info,
+					   void **hdr)
+{
+	struct sk_buff *msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+
+	if (!msg)
+		return ERR_PTR(-ENOMEM);
+	*hdr = genlmsg_iput(msg, info);
+	if (!*hdr) {
+		nlmsg_free(msg);
+		return ERR_PTR(-EMSGSIZE);
+	}
+	return msg;
+}
+
+/* Send the reply, or drop it and return @rc if filling it failed. */
+static int ioasid_nl_reply_send(struct genl_info *info, struct sk_buff *msg,
+				void *hdr, int rc)
+{
+	if (rc) {
+		nlmsg_free(msg);
+		return rc;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
 /* --- contexts ------------------------------------------------------------ */
 
 static int ioasid_nl_fill_ctx(struct sk_buff *skb, struct ioasid_ctx *ctx)
@@ -83,35 +114,21 @@ static int ioasid_nl_ctx_get_doit(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	id = nla_get_u32(info->attrs[IOASID_NL_A_CTX_ID]);
 
-	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
-	hdr = genlmsg_iput(msg, info);
-	if (!hdr) {
-		rc = -EMSGSIZE;
-		goto err_free;
-	}
-
+	msg = ioasid_nl_reply_new(info, &hdr);
+	if (IS_ERR(msg))
+		return PTR_ERR(msg);
 	ioasid_ctx_table_lock();
 	ctx = ioasid_ctx_find(&id);
 	if (!ctx || id != nla_get_u32(info->attrs[IOASID_NL_A_CTX_ID])) {
-		ioasid_ctx_table_unlock();
 		NL_SET_ERR_MSG_ATTR(info->extack,
 				    info->attrs[IOASID_NL_A_CTX_ID],
 				    "no such context");
 		rc = -ENOENT;
-		goto err_free;
+	} else {
+		rc = ioasid_nl_fill_ctx(msg, ctx);
 	}
-	rc = ioasid_nl_fill_ctx(msg, ctx);
 	ioasid_ctx_table_unlock();
-	if (rc)
-		goto err_free;
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
-
-err_free:
-	nlmsg_free(msg);
-	return rc;
+	return ioasid_nl_reply_send(info, msg, hdr, rc);
 }
 
 static int ioasid_nl_ctx_get_dumpit(struct sk_buff *skb,
@@ -220,15 +237,9 @@ static int ioasid_nl_ioas_get_doit(struct sk_buff *skb, struct genl_info *info)
 	if (info->attrs[IOASID_NL_A_IOVA_START])
 		start = nla_get_u64(info->attrs[IOASID_NL_A_IOVA_START]);
 
-	w.skb = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
-	if (!w.skb)
-		return -ENOMEM;
-	hdr = genlmsg_iput(w.skb, info);
-	if (!hdr) {
-		rc = -EMSGSIZE;
-		goto err_free;
-	}
-
+	w.skb = ioasid_nl_reply_new(info, &hdr);
+	if (IS_ERR(w.skb))
+		return PTR_ERR(w.skb);
 	ioasid_ctx_table_lock();
 	id = ctx_id;
 	ctx = ioasid_ctx_find(&id);
@@ -260,20 +271,15 @@ static int ioasid_nl_ioas_get_doit(struct sk_buff *skb, struct genl_info *info)
 	ioasid_ctx_table_unlock();
 
 	if (w.more && nla_put_u64_64bit(w.skb, IOASID_NL_A_IOVA_NEXT,
-					w.next_iova, IOASID_NL_A_PAD)) {
+					w.next_iova, IOASID_NL_A_PAD))
 		rc = -EMSGSIZE;
-		goto err_free;
-	}
-	genlmsg_end(w.skb, hdr);
-	return genlmsg_reply(w.skb, info);
+	return ioasid_nl_reply_send(info, w.skb, hdr, rc);
 
 err_put:
 	ioasid_ioas_put(ioas);
 err_unlock:
 	ioasid_ctx_table_unlock();
-err_free:
-	nlmsg_free(w.skb);
-	return rc;
+	return ioasid_nl_reply_send(info, w.skb, hdr, rc);
 }
 
 /*
@@ -420,20 +426,12 @@ static int ioasid_nl_device_get_doit(struct sk_buff *skb,
 	idev = ioasid_nl_find_device(info);
 	if (!idev)
 		return -ENOENT;
-	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
-	if (!msg) {
-		rc = -ENOMEM;
-		goto out_put;
-	}
-	hdr = genlmsg_iput(msg, info);
-	rc = hdr ? ioasid_nl_fill_device(msg, idev) : -EMSGSIZE;
-	if (rc) {
-		nlmsg_free(msg);
-		goto out_put;
-	}
-	genlmsg_end(msg, hdr);
-	rc = genlmsg_reply(msg, info);
-out_put:
+	msg = ioasid_nl_reply_new(info, &hdr);
+	if (IS_ERR(msg))
+		rc = PTR_ERR(msg);
+	else
+		rc = ioasid_nl_reply_send(info, msg, hdr,
+					  ioasid_nl_fill_device(msg, idev));
 	ioasid_device_put(idev);
 	return rc;
 }
@@ -526,20 +524,12 @@ static int ioasid_nl_group_get_doit(struct sk_buff *skb,
 				    "no such group");
 		return -ENOENT;
 	}
-	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
-	if (!msg) {
-		rc = -ENOMEM;
-		goto out_put;
-	}
-	hdr = genlmsg_iput(msg, info);
-	rc = hdr ? ioasid_nl_fill_group(msg, group) : -EMSGSIZE;
-	if (rc) {
-		nlmsg_free(msg);
-		goto out_put;
-	}
-	genlmsg_end(msg, hdr);
-	rc = genlmsg_reply(msg, info);
-out_put:
+	msg = ioasid_nl_reply_new(info, &hdr);
+	if (IS_ERR(msg))
+		rc = PTR_ERR(msg);
+	else
+		rc = ioasid_nl_reply_send(info, msg, hdr,
+					  ioasid_nl_fill_group(msg, group));
 	ioasid_group_put(group);
 	return rc;
 }
@@ -588,7 +578,6 @@ static int ioasid_nl_pasid_get_doit(struct sk_buff *skb,
 	struct sk_buff *msg;
 	unsigned long id;
 	void *hdr;
-	int rc;
 
 	if (GENL_REQ_ATTR_CHECK(info, IOASID_NL_A_PASID))
 		return -EINVAL;
@@ -600,17 +589,11 @@ static int ioasid_nl_pasid_get_doit(struct sk_buff *skb,
 				    "PASID not allocated");
 		return -ENOENT;
 	}
-	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
-	hdr = genlmsg_iput(msg, info);
-	rc = hdr ? ioasid_nl_fill_pasid(msg, &p) : -EMSGSIZE;
-	if (rc) {
-		nlmsg_free(msg);
-		return rc;
-	}
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
+	msg = ioasid_nl_reply_new(info, &hdr);
+	if (IS_ERR(msg))
+		return PTR_ERR(msg);
+	return ioasid_nl_reply_send(info, msg, hdr,
+				    ioasid_nl_fill_pasid(msg, &p));
 }
 
 static int ioasid_nl_pasid_get_dumpit(struct sk_buff *skb,
@@ -687,19 +670,12 @@ static int ioasid_nl_policy_get_doit(struct sk_buff *skb,
 {
 	struct sk_buff *msg;
 	void *hdr;
-	int rc;
 
-	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
-	hdr = genlmsg_iput(msg, info);
-	rc = hdr ? ioasid_nl_fill_policy(msg) : -EMSGSIZE;
-	if (rc) {
-		nlmsg_free(msg);
-		return rc;
-	}
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
+	msg = ioasid_nl_reply_new(info, &hdr);
+	if (IS_ERR(msg))
+		return PTR_ERR(msg);
+	return ioasid_nl_reply_send(info, msg, hdr,
+				    ioasid_nl_fill_policy(msg));
 }
 
 /* --- the family ------------------------------------------------------------ */
