@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Small helpers shared by the IOAS suites (test_ioas.c, test_ioas_unmap.c,
- * test_ioas_nesting.c, test_memlock.c): IOAS ioctl wrappers that return 0
+ * test_ioas_nesting.c, test_memlock.c, test_ioas_engine.c): IOAS ioctl wrappers that return 0
  * or -errno, patterned buffers, mock DMA that checks its byte count, the
  * module's pin counter and this process's VmLck.
  */

@@ -12,11 +12,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "mock.h"
+#include "ioas_util.h"
 
-#define PG	4096ull
 #define MB2	(2ull << 20)
-#define RW	(IOASID_IOAS_MAP_READABLE | IOASID_IOAS_MAP_WRITEABLE)
 
 static uint32_t ioas_alloc(int ctx, uint32_t flags, uint32_t parent)
 {
@@ -56,11 +54,6 @@ static int64_t unmap(int ctx, uint32_t ioas, uint64_t iova, uint64_t len)
 	return rc ? rc : (int64_t)u.length;
 }
 
-static uint64_t pinned(void)
-{
-	return test_stats().out_pinned_pages;
-}
-
 static uint8_t *filled(size_t len, uint8_t seed)
 {
 	uint8_t *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
@@ -84,38 +77,6 @@ static uint32_t dma_read(struct mock *dev, uint64_t iova, void *out,
 	if (fault == IOASID_MOCK_FAULT_NONE)
 		cr_assert_eq(done, len);
 	return fault;
-}
-
-/* VmLck of this process, in kB. */
-static long vmlck_kb(void)
-{
-	char line[256];
-	long kb = -1;
-	FILE *f = fopen("/proc/self/status", "r");
-
-	cr_assert_not_null(f);
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "VmLck: %ld kB", &kb) == 1)
-			break;
-	fclose(f);
-	return kb;
-}
-
-struct rig {
-	int ctx;
-	uint32_t ioas;
-	struct mock dev;
-};
-
-static struct rig rig(void)
-{
-	struct rig r = { .ctx = ioasid_open() };
-
-	r.ioas = ioas_alloc(r.ctx, 0, 0);
-	r.dev = mock_new(0);
-	cr_assert_eq(dev_bind(r.dev.fd, r.ctx, NULL), 0);
-	cr_assert_eq(dev_attach(r.dev.fd, r.ioas), 0);
-	return r;
 }
 
 Test(engine, kernel_iova_is_aligned_like_the_source)
@@ -145,7 +106,7 @@ Test(engine, kernel_iova_is_aligned_like_the_source)
 
 Test(engine, middle_cut_keeps_both_ends_pinned_and_translated)
 {
-	struct rig r = rig();
+	struct ioas_rig r = ioas_rig_up();
 	uint64_t base = pinned(), iova = 0x100000;
 	uint8_t *mem = filled(16 * PG, 3), out[PG];
 
@@ -173,7 +134,7 @@ Test(engine, middle_cut_keeps_both_ends_pinned_and_translated)
 
 Test(engine, unmap_across_several_mappings_and_holes)
 {
-	struct rig r = rig();
+	struct ioas_rig r = ioas_rig_up();
 	uint64_t base = pinned(), iova;
 	uint8_t *mem = filled(12 * PG, 5);
 
@@ -201,7 +162,7 @@ Test(engine, unmap_across_several_mappings_and_holes)
 
 Test(engine, thp_mapping_cut_in_the_middle)
 {
-	struct rig r = rig();
+	struct ioas_rig r = ioas_rig_up();
 	uint8_t *raw = mmap(NULL, 3 * MB2, PROT_READ | PROT_WRITE,
 			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	uint8_t *mem = (uint8_t *)(((uintptr_t)raw + MB2 - 1) & ~(MB2 - 1));
@@ -391,7 +352,7 @@ static void huge_page_put(uint8_t *mem)
 
 Test(engine, large_mapping_where_small_ones_were)
 {
-	struct rig r = rig();
+	struct ioas_rig r = ioas_rig_up();
 	uint64_t iova = 0x80000000, base = pinned();
 	uint8_t out[PG], *mem;
 
@@ -428,7 +389,7 @@ static void fail_none(void)
 
 Test(engine, map_without_page_table_memory_fails_whole, .fini = fail_none)
 {
-	struct rig r = rig();
+	struct ioas_rig r = ioas_rig_up();
 	uint64_t base = pinned(), iova = 0x40000000, iova2 = 0x40200000;
 	uint8_t *a = filled(8 * PG, 50), out[PG];
 
@@ -498,7 +459,7 @@ Test(engine, attach_without_page_table_memory_fails_and_leaves_no_domain,
 Test(engine, cut_of_a_large_page_keeps_its_neighbours_without_memory,
      .fini = fail_none)
 {
-	struct rig r = rig();
+	struct ioas_rig r = ioas_rig_up();
 	uint64_t iova = 0x80000000, base = pinned();
 	uint8_t out[PG], *mem;
 
