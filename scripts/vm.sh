@@ -9,9 +9,14 @@
 #
 # Topology: q35 + intel-iommu; two edu devices on the root bus (each alone in
 # its IOMMU group) and two edu devices behind a pcie-pci-bridge (one shared
-# group).  Uses KVM when /dev/kvm is usable, TCG otherwise.  The serial log is
+# group).  Uses KVM only when a probe boot proved it works (IOASID_ACCEL=kvm|tcg
+# forces one), TCG otherwise.  A guest that dies without exiting (accelerator
+# error, panic, no progress) ends the run within seconds.  The serial log is
 # kept in FILE (default: $CACHE/vm-last.log) and printed when the run fails.
 # The command sees a writable directory in $IOASID_OUT; --out copies it to DIR.
+#
+# Environment: IOASID_ACCEL=kvm|tcg, IOASID_SLUB_DEBUG (slub_debug= value,
+# empty: off), IOASID_KFENCE_INTERVAL (ms, empty: off), IOASID_VM_STALL (s).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -64,7 +69,8 @@ if [ ! -s "$initrd" ] || [ "$here/vm-initramfs-init" -nt "$initrd" ] ||
 fi
 
 outdir=$(mktemp -d "${TMPDIR:-/tmp}/ioasid-vm.XXXXXX")
-trap 'rm -rf "$outdir"' EXIT
+qpid=
+trap '[ -n "$qpid" ] && kill -9 "$qpid" 2>/dev/null; rm -rf "$outdir"' EXIT
 pwd >"$outdir/cwd"
 if [ -z "$shell" ]; then
 	{
@@ -78,14 +84,104 @@ if [ -z "$shell" ]; then
 	} >"$outdir/cmd"
 fi
 
-# One host thread runs both vCPUs: multi-threaded TCG occasionally lets
-# a vCPU execute code another one is live-patching (int3 oops at boot).
-accel=(-accel tcg,thread=single -cpu max)
-if [ -w /dev/kvm ]; then
-	accel=(-accel kvm -cpu host)
-fi
+# --- the accelerator -----------------------------------------------------
+#
+# A writable /dev/kvm proves nothing: a paravirtual KVM may fail to run a
+# stock kernel ("KVM internal error") and leave the guest paused forever.
+# KVM is used only after a bounded probe boot of the target kernel printed
+# a marker from user space; the verdict is cached per host kernel release
+# and qemu binary, the two things that can change it.
+qemu_bin=$(command -v qemu-system-x86_64) ||
+	{ echo "vm: qemu-system-x86_64 not found (run scripts/setup.sh)" >&2; exit 1; }
+probe_marker=IOASID_KVM_PROBE_OK
+probe_timeout=${IOASID_KVM_PROBE_TIMEOUT:-20}
 
-qemu=(qemu-system-x86_64 "${accel[@]}"
+# Prints "ok" or why not, in a few words.
+probe_kvm() {
+	local dir rd pid i out=
+	dir=$(mktemp -d "${TMPDIR:-/tmp}/ioasid-kvm-probe.XXXXXX")
+	mkdir -p "$dir/root/bin"
+	cp /bin/busybox "$dir/root/bin/busybox"
+	printf '#!/bin/busybox sh\n/bin/busybox echo %s\n/bin/busybox poweroff -f\n' \
+		"$probe_marker" >"$dir/root/init"
+	chmod +x "$dir/root/init"
+	rd=$dir/probe.cpio.gz
+	(cd "$dir/root" && find . | cpio -o -H newc --quiet | gzip -1) >"$rd"
+	"$qemu_bin" -accel kvm -cpu host -machine q35 -m 256M -smp 1 \
+		-nodefaults -display none -no-reboot -serial stdio \
+		-kernel "$kernel" -initrd "$rd" \
+		-append "console=ttyS0 panic=-1 quiet" </dev/null >"$dir/out" 2>&1 &
+	pid=$!
+	for ((i = 0; i < probe_timeout * 5; i++)); do
+		if grep -q "$probe_marker" "$dir/out"; then
+			out=ok
+		elif grep -q 'KVM internal error' "$dir/out"; then
+			out="KVM internal error"
+		elif ! kill -0 "$pid" 2>/dev/null; then
+			out="qemu exited: $(grep -m1 . "$dir/out" | tr -d '\r' | cut -c1-80)"
+		fi
+		[ -n "$out" ] && break
+		sleep 0.2
+	done
+	kill -9 "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	rm -rf "$dir"
+	echo "${out:-no marker within ${probe_timeout}s}"
+}
+
+choose_accel() {
+	local key cache=$CACHE/kvm-probe verdict=
+	case ${IOASID_ACCEL:-} in
+	kvm) accel_name=kvm; accel_why="IOASID_ACCEL=kvm"; return ;;
+	tcg) accel_name=tcg; accel_why="IOASID_ACCEL=tcg"; return ;;
+	"") ;;
+	*) echo "vm: IOASID_ACCEL must be kvm or tcg, not '$IOASID_ACCEL'" >&2; exit 2 ;;
+	esac
+	accel_name=tcg
+	if [ ! -w /dev/kvm ]; then
+		accel_why="no usable /dev/kvm"
+		return
+	fi
+	key="$(uname -r) $(stat -L -c '%n %s %Y' "$qemu_bin")"
+	[ -s "$cache" ] && verdict=$(awk -v k="$key" -F'\t' '$1 == k { print $2 }' "$cache")
+	if [ -z "$verdict" ]; then
+		verdict=$(probe_kvm)
+		mkdir -p "$CACHE"
+		{ grep -v -F "$key" "$cache" 2>/dev/null; printf '%s\t%s\n' "$key" "$verdict"; } \
+			>"$cache.tmp" && mv "$cache.tmp" "$cache"
+		accel_why="probe boot: $verdict"
+	else
+		accel_why="cached probe: $verdict"
+	fi
+	if [ "$verdict" = ok ]; then accel_name=kvm; fi
+}
+
+choose_accel
+if [ "$accel_name" = kvm ]; then
+	accel=(-accel kvm -cpu host)
+else
+	# One host thread runs both vCPUs: multi-threaded TCG occasionally
+	# lets a vCPU execute code another one is live-patching (int3 oops).
+	accel=(-accel tcg,thread=single -cpu max)
+fi
+echo "vm: accelerator $accel_name ($accel_why)" >&2
+
+# --- memory-error detectors of the Debian kernel --------------------------
+#
+# SLUB red zones, poisoning and sanity checks on the kmalloc caches (where
+# every allocation of the module lands), and KFENCE sampling of all heap
+# allocations.  A task stuck in D state for 120 s (hung_task_panic) or a CPU
+# stuck in the kernel for 20 s (softlockup_panic) panics the guest, so a
+# kernel hang ends the run within minutes instead of at the timeout (the
+# quiet console would not even show the report otherwise).
+slub_debug=${IOASID_SLUB_DEBUG-FZPU,kmalloc-*}
+kfence=${IOASID_KFENCE_INTERVAL-10}
+detectors=
+[ -n "$slub_debug" ] && detectors+=" slub_debug=$slub_debug"
+[ -n "$kfence" ] && detectors+=" kfence.sample_interval=$kfence"
+[ -z "$shell" ] && detectors+=" hung_task_panic=1 softlockup_panic=1"
+
+qemu=("$qemu_bin" "${accel[@]}"
 	-machine q35,kernel-irqchip=split -smp 2 -m "$mem"
 	-nodefaults -display none -no-reboot
 	-device intel-iommu,intremap=on,caching-mode=on
@@ -96,7 +192,7 @@ qemu=(qemu-system-x86_64 "${accel[@]}"
 	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap
 	-virtfs "local,path=$outdir,mount_tag=ioasidout,security_model=none,multidevs=remap"
 	-kernel "$kernel" -initrd "$initrd"
-	-append "console=ttyS0 panic=-1 intel_iommu=on iommu.strict=1 quiet loglevel=1 ioasid.init=$here/vm-guest-init.sh ioasid.mods=$kroot/lib/modules/$kver")
+	-append "console=ttyS0 panic=-1 no_timer_check intel_iommu=on iommu.strict=1 quiet loglevel=1$detectors ioasid.init=$here/vm-guest-init.sh ioasid.mods=$kroot/lib/modules/$kver")
 
 if [ -n "$shell" ]; then
 	echo "vm: serial console; 'exit' powers the guest off, Ctrl-A x kills it" >&2
@@ -104,22 +200,76 @@ if [ -n "$shell" ]; then
 fi
 qemu+=(-serial stdio)
 
+# --- the run, watched ------------------------------------------------------
+#
+# qemu writes the serial console to the log, shown as it grows.  Once a
+# second the watchdog looks for the ways a guest dies without exiting: an
+# internal error of the accelerator (the guest is left paused), a kernel
+# panic, no CPU time and no serial output for $stall seconds (an idle TCG
+# guest still uses a tick a second), and the overall timeout.
+stall=${IOASID_VM_STALL:-20}
+
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null; }
+
 set +e
+: >"$log"
+"${qemu[@]}" </dev/null >>"$log" 2>&1 &
+qpid=$!
 # The kernel's last word ("reboot: Power down") is not the command's output.
-timeout --kill-after=10 "$timeout" "${qemu[@]}" </dev/null 2>&1 | tr -d '\r' |
-	tee "$log" | grep --line-buffered -v '^\[ *[0-9.]*\] reboot: Power down$'
+tail -s 0.2 -n +1 -f --pid="$qpid" "$log" | tr -d '\r' |
+	grep --line-buffered -v '^\[ *[0-9.]*\] reboot: Power down$' &
+tpid=$!
 
-qrc=${PIPESTATUS[0]}
+why=
+t0=$SECONDS
+last_cpu=
+last_size=
+still=0
+while kill -0 "$qpid" 2>/dev/null; do
+	sleep 1
+	if grep -q 'KVM internal error' "$log"; then
+		why="qemu reported a KVM internal error (the guest was left paused)"
+	elif grep -q 'Kernel panic - not syncing' "$log"; then
+		sleep 2		# let the backtrace reach the log
+		why="the guest kernel panicked: $(grep -m1 -o 'Kernel panic - not syncing.*' "$log" | tr -d '\r')"
+	elif [ $((SECONDS - t0)) -ge "$timeout" ]; then
+		why="the guest was killed after the ${timeout}s timeout"
+	else
+		cpu=$(cpu_ticks "$qpid")
+		size=$(stat -c %s "$log")
+		if [ "$cpu" = "$last_cpu" ] && [ "$size" = "$last_size" ]; then
+			still=$((still + 1))
+		else
+			still=0
+		fi
+		last_cpu=$cpu
+		last_size=$size
+		[ "$still" -ge "$stall" ] &&
+			why="the guest made no progress for ${stall}s (no CPU time, no serial output)"
+	fi
+	[ -n "$why" ] && break
+done
+if [ -n "$why" ]; then
+	kill "$qpid" 2>/dev/null
+	sleep 1
+	kill -9 "$qpid" 2>/dev/null
+fi
+wait "$qpid"
+qrc=$?
+wait "$tpid" 2>/dev/null
+qpid=
 set -e
+sed -i 's/\r$//' "$log"
+# A panic with panic=-1 and -no-reboot ends qemu by itself.
+if [ -z "$why" ] && grep -q 'Kernel panic - not syncing' "$log"; then
+	why="the guest kernel panicked: $(grep -m1 -o 'Kernel panic - not syncing.*' "$log")"
+fi
 
-if [ -s "$outdir/status" ]; then
+if [ -s "$outdir/status" ] && [ -z "$why" ]; then
 	rc=$(cat "$outdir/status")
 else
-	if [ "$qrc" -eq 124 ] || [ "$qrc" -eq 137 ]; then
-		echo "vm: guest killed after ${timeout}s timeout" >&2
-	else
-		echo "vm: guest died (qemu exit $qrc) before the command finished" >&2
-	fi
+	[ -n "$why" ] || why="the guest died (qemu exit $qrc) before the command finished"
+	echo "vm: $why; serial log: $log" >&2
 	rc=125
 fi
 if [ -n "$keep" ]; then

@@ -63,8 +63,12 @@ done
 echo "=== suite kernel"
 check "no policy left attached" test ! -e /sys/fs/bpf/ioasid/policy
 check "rmmod ioasid" rmmod ioasid
-check "kernel log has no warning, oops or leak" \
-	bash -c '! dmesg | grep -E "WARNING:|BUG:|Oops|UBSAN|KASAN|kmemleak|refcount_t|list_del corruption|general protection"'
+# Reports of the kernel's own checkers: WARN/BUG/oops, SLUB debugging (red
+# zones, poison), KFENCE, KASAN, UBSAN, kmemleak, refcount and list
+# corruption, lockdep, hung tasks.
+kernel_reports='WARNING:|BUG:|BUG [a-z]|Oops|UBSAN|KASAN|KFENCE:|kmemleak|Poison overwritten|Redzone|Object already free|Padding overwritten|refcount_t|list_del corruption|list_add corruption|general protection|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU|blocked for more than|hung_task'
+check "kernel log has no warning, oops, memory error or leak" \
+	bash -c "! dmesg | grep -E '$kernel_reports'"
 dmesg >"$results/dmesg.txt"
 cat "$kernel_tap"
 exit 0
