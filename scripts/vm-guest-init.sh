@@ -41,8 +41,11 @@ ip link set lo up 2>/dev/null
 
 status=127
 if [ -f $out/cmd ]; then
+	# ttyS0 carries the command's output, ttyS1 the kernel's console (see
+	# vm.sh); ttyS2 gets a heartbeat so the host can tell a stuck guest.
+	(while :; do echo >/dev/ttyS2; sleep 2; done) &
 	cd "$(cat $out/cwd)" || cd /
-	bash $out/cmd
+	bash $out/cmd </dev/null >/dev/ttyS0 2>&1
 	status=$?
 else
 	# Interactive: a login shell on the serial console.

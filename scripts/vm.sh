@@ -16,7 +16,8 @@
 # The command sees a writable directory in $IOASID_OUT; --out copies it to DIR.
 #
 # Environment: IOASID_ACCEL=kvm|tcg, IOASID_SLUB_DEBUG (slub_debug= value,
-# empty: off), IOASID_KFENCE_INTERVAL (ms, empty: off), IOASID_VM_STALL (s).
+# empty: off), IOASID_KFENCE_INTERVAL (ms, empty: off), IOASID_VM_STALL (s),
+# IOASID_KROOT (boot another kernel, see below).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -49,6 +50,14 @@ done
 
 kver=${KVER:-$("$here/setup.sh" | tail -n1)}
 kroot=$CACHE/kernel/$kver
+# Another kernel (make check-debug): IOASID_KROOT=DIR laid out like the
+# extracted Debian image, DIR/boot/vmlinuz-<release> and
+# DIR/lib/modules/<release>, with DIR/*.ko for the initramfs only where 9p
+# and overlay are modules.
+if [ -n "${IOASID_KROOT:-}" ]; then
+	kroot=$IOASID_KROOT
+	kver=$(basename "$(echo "$kroot"/lib/modules/*)")
+fi
 kernel=$kroot/boot/vmlinuz-$kver
 [ -r "$kernel" ] || { echo "vm: no kernel at $kernel (run scripts/setup.sh)" >&2; exit 1; }
 log=${log:-$CACHE/vm-last.log}
@@ -62,7 +71,7 @@ if [ ! -s "$initrd" ] || [ "$here/vm-initramfs-init" -nt "$initrd" ] ||
 	mkdir -p "$stage"/{bin,dev,proc,sys,modules}
 	cp /bin/busybox "$stage/bin/busybox"
 	cp "$here/vm-initramfs-init" "$stage/init"
-	cp "$kroot"/*.ko "$stage/modules/"
+	find "$kroot" -maxdepth 1 -name '*.ko' -exec cp {} "$stage/modules/" \;
 	(cd "$stage" && find . | cpio -o -H newc --quiet | gzip -1) >"$initrd.tmp"
 	mv "$initrd.tmp" "$initrd"
 	rm -rf "$stage"
@@ -191,23 +200,35 @@ qemu=("$qemu_bin" "${accel[@]}"
 	-device edu,bus=br1,addr=1.0 -device edu,bus=br1,addr=2.0
 	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap
 	-virtfs "local,path=$outdir,mount_tag=ioasidout,security_model=none,multidevs=remap"
-	-kernel "$kernel" -initrd "$initrd"
-	-append "console=ttyS0 panic=-1 no_timer_check intel_iommu=on iommu.strict=1 quiet loglevel=1$detectors ioasid.init=$here/vm-guest-init.sh ioasid.mods=$kroot/lib/modules/$kver")
+	-kernel "$kernel" -initrd "$initrd")
+cmdline="panic=-1 no_timer_check intel_iommu=on iommu.strict=1$detectors ioasid.init=$here/vm-guest-init.sh ioasid.mods=$kroot/lib/modules/$kver"
 
 if [ -n "$shell" ]; then
 	echo "vm: serial console; 'exit' powers the guest off, Ctrl-A x kills it" >&2
-	exec "${qemu[@]}" -serial mon:stdio
+	exec "${qemu[@]}" -serial mon:stdio -append "console=ttyS0 quiet loglevel=1 $cmdline"
 fi
-qemu+=(-serial stdio)
+# Three serial ports: the command's output (ttyS0, shown and kept in the
+# log), the kernel's console at full verbosity (ttyS1, kept apart so the
+# output stays clean and a dying kernel's last words are not lost), and a
+# heartbeat the guest's user space writes every 2 s (ttyS2).
+klog=${log%.log}.kernel.log
+hb=$outdir/heartbeat
+: >"$klog"
+: >"$hb"
+qemu+=(-serial stdio -serial "file:$klog" -serial "file:$hb"
+	-append "console=ttyS1 loglevel=7 $cmdline")
 
 # --- the run, watched ------------------------------------------------------
 #
-# qemu writes the serial console to the log, shown as it grows.  Once a
+# qemu writes the command's output to the log, shown as it grows.  Once a
 # second the watchdog looks for the ways a guest dies without exiting: an
 # internal error of the accelerator (the guest is left paused), a kernel
 # panic, no CPU time and no serial output for $stall seconds (an idle TCG
-# guest still uses a tick a second), and the overall timeout.
+# guest still uses a tick a second), a heartbeat that stopped for
+# $hb_stall seconds (a kernel spinning with both CPUs stuck still uses CPU
+# time), and the overall timeout.
 stall=${IOASID_VM_STALL:-20}
+hb_stall=${IOASID_VM_HEARTBEAT_STALL:-60}
 
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null; }
 
@@ -220,33 +241,48 @@ tail -s 0.2 -n +1 -f --pid="$qpid" "$log" | tr -d '\r' |
 	grep --line-buffered -v '^\[ *[0-9.]*\] reboot: Power down$' &
 tpid=$!
 
+panicked() {
+	grep -q 'Kernel panic - not syncing' "$klog" &&
+		why="the guest kernel panicked: $(grep -m1 -o 'Kernel panic - not syncing.*' "$klog" | tr -d '\r')"
+}
+
 why=
 t0=$SECONDS
 last_cpu=
 last_size=
 still=0
+last_hb=0
+hb_seen=$SECONDS
 while kill -0 "$qpid" 2>/dev/null; do
 	sleep 1
+	cpu=$(cpu_ticks "$qpid")
+	size=$(($(stat -c %s "$log") + $(stat -c %s "$klog")))
+	beat=$(stat -c %s "$hb")
 	if grep -q 'KVM internal error' "$log"; then
 		why="qemu reported a KVM internal error (the guest was left paused)"
-	elif grep -q 'Kernel panic - not syncing' "$log"; then
+	elif grep -q 'Kernel panic - not syncing' "$klog"; then
 		sleep 2		# let the backtrace reach the log
-		why="the guest kernel panicked: $(grep -m1 -o 'Kernel panic - not syncing.*' "$log" | tr -d '\r')"
+		panicked
 	elif [ $((SECONDS - t0)) -ge "$timeout" ]; then
 		why="the guest was killed after the ${timeout}s timeout"
+	elif [ "$beat" -gt 0 ] && [ "$beat" = "$last_hb" ] &&
+	     [ $((SECONDS - hb_seen)) -ge "$hb_stall" ]; then
+		why="the guest stopped responding (no heartbeat from its user space for ${hb_stall}s)"
 	else
-		cpu=$(cpu_ticks "$qpid")
-		size=$(stat -c %s "$log")
 		if [ "$cpu" = "$last_cpu" ] && [ "$size" = "$last_size" ]; then
 			still=$((still + 1))
 		else
 			still=0
 		fi
-		last_cpu=$cpu
-		last_size=$size
 		[ "$still" -ge "$stall" ] &&
 			why="the guest made no progress for ${stall}s (no CPU time, no serial output)"
 	fi
+	if [ "$beat" != "$last_hb" ]; then
+		last_hb=$beat
+		hb_seen=$SECONDS
+	fi
+	last_cpu=$cpu
+	last_size=$size
 	[ -n "$why" ] && break
 done
 if [ -n "$why" ]; then
@@ -259,17 +295,15 @@ qrc=$?
 wait "$tpid" 2>/dev/null
 qpid=
 set -e
-sed -i 's/\r$//' "$log"
+sed -i 's/\r$//' "$log" "$klog"
 # A panic with panic=-1 and -no-reboot ends qemu by itself.
-if [ -z "$why" ] && grep -q 'Kernel panic - not syncing' "$log"; then
-	why="the guest kernel panicked: $(grep -m1 -o 'Kernel panic - not syncing.*' "$log")"
-fi
+[ -n "$why" ] || panicked
 
 if [ -s "$outdir/status" ] && [ -z "$why" ]; then
 	rc=$(cat "$outdir/status")
 else
 	[ -n "$why" ] || why="the guest died (qemu exit $qrc) before the command finished"
-	echo "vm: $why; serial log: $log" >&2
+	echo "vm: $why; serial log: $log, kernel log: $klog" >&2
 	rc=125
 fi
 if [ -n "$keep" ]; then
@@ -278,10 +312,7 @@ if [ -n "$keep" ]; then
 fi
 if [ "$rc" -ne 0 ]; then
 	echo "vm: command exited $rc; serial log: $log" >&2
-	if [ -s "$outdir/dmesg" ]; then
-		cp "$outdir/dmesg" "$log.dmesg"
-		echo "----- guest dmesg (last 60 lines, full: $log.dmesg) -----" >&2
-		tail -n 60 "$outdir/dmesg" >&2
-	fi
+	echo "----- guest kernel log (last 60 lines, full: $klog) -----" >&2
+	tail -n 60 "$klog" >&2
 fi
 exit "$rc"
