@@ -297,7 +297,7 @@ qpid=
 set -e
 sed -i 's/\r$//' "$log" "$klog"
 # A panic with panic=-1 and -no-reboot ends qemu by itself.
-[ -n "$why" ] || panicked
+[ -n "$why" ] || panicked || true
 
 if [ -s "$outdir/status" ] && [ -z "$why" ]; then
 	rc=$(cat "$outdir/status")
