@@ -8,6 +8,13 @@
  * buffer and the pinned pages, and stops at the first IOVA without a
  * translation or with the wrong permission.  A mock device may pretend a
  * kernel DMA driver holds it, which makes its group non-viable.
+ *
+ * As with a real IOMMU, requests without PASID translate through the
+ * domain of the *group* (the core attaches a group once, through whichever
+ * member comes first, and detaches it through the last), and a device
+ * issues DMA only while its bus mastering is on: the core turns it on at
+ * attach and off at detach and unbind (the attached and stop ops), so a
+ * member that detached reaches nothing while its siblings still do.
  */
 #include <linux/anon_inodes.h>
 #include <linux/file.h>
@@ -27,9 +34,21 @@ static atomic_t ioasid_mock_devices = ATOMIC_INIT(0);
 /* Largest single mock DMA: bounds the bounce buffer. */
 #define IOASID_MOCK_DMA_MAX	SZ_64M
 
+/**
+ * struct ioasid_mock_group - a mock IOMMU group
+ * @group: the group
+ * @domain: the domain its requests without PASID translate through, or
+ *	NULL (blocked); under @group.lock
+ */
 struct ioasid_mock_group {
 	struct ioasid_group group;
+	struct ioasid_domain *domain;
 };
+
+static struct ioasid_mock_group *to_mock_group(struct ioasid_group *group)
+{
+	return container_of(group, struct ioasid_mock_group, group);
+}
 
 /**
  * struct ioasid_mock - a mock device
@@ -37,17 +56,18 @@ struct ioasid_mock_group {
  * @resv_start: reserved IOVA range start
  * @resv_length: reserved IOVA range length (0: none)
  * @driver_bound: a pretend kernel DMA driver holds the device
- * @rid_domain: domain of requests without PASID, or NULL (blocked)
+ * @bus_master: the device may issue DMA without PASID
  * @pasid_domains: PASID -> domain
  *
- * @driver_bound is guarded by the group's lock; the domains by @idev.lock.
+ * @driver_bound is guarded by the group's lock; @bus_master and the
+ * PASID domains by @idev.lock.
  */
 struct ioasid_mock {
 	struct ioasid_device idev;
 	u64 resv_start;
 	u64 resv_length;
 	bool driver_bound;
-	struct ioasid_domain *rid_domain;
+	bool bus_master;
 	struct xarray pasid_domains;
 };
 
@@ -86,7 +106,10 @@ static bool ioasid_mock_group_verdict(struct ioasid_group *group,
 
 static void ioasid_mock_group_release(struct ioasid_group *group)
 {
-	kfree(container_of(group, struct ioasid_mock_group, group));
+	struct ioasid_mock_group *mg = to_mock_group(group);
+
+	WARN_ON(mg->domain);
+	kfree(mg);
 }
 
 static const struct ioasid_group_ops ioasid_mock_group_ops = {
@@ -135,17 +158,25 @@ static struct ioasid_domain *ioasid_mock_domain_alloc(struct ioasid_device *idev
 	return ioasid_sw_domain_alloc() ?: ERR_PTR(-ENOMEM);
 }
 
+/* Both run with the group's lock held, for the whole group. */
 static int ioasid_mock_attach_group(struct ioasid_device *idev,
 				    struct ioasid_domain *domain)
 {
-	to_mock(idev)->rid_domain = domain;
+	struct ioasid_mock_group *mg = to_mock_group(idev->group);
+
+	lockdep_assert_held(&idev->group->lock);
+	mg->domain = domain;
 	return 0;
 }
 
 static void ioasid_mock_detach_group(struct ioasid_device *idev,
 				     struct ioasid_domain *domain)
 {
-	to_mock(idev)->rid_domain = NULL;
+	struct ioasid_mock_group *mg = to_mock_group(idev->group);
+
+	lockdep_assert_held(&idev->group->lock);
+	WARN_ON(mg->domain != domain);
+	mg->domain = NULL;
 }
 
 static int ioasid_mock_attach_pasid(struct ioasid_device *idev,
@@ -172,8 +203,16 @@ static int ioasid_mock_resv_regions(struct ioasid_device *idev,
 		  arg);
 }
 
+static void ioasid_mock_attached(struct ioasid_device *idev)
+{
+	lockdep_assert_held(&idev->lock);
+	to_mock(idev)->bus_master = true;
+}
+
 static void ioasid_mock_stop(struct ioasid_device *idev)
 {
+	lockdep_assert_held(&idev->lock);
+	to_mock(idev)->bus_master = false;
 }
 
 static void ioasid_mock_last_close(struct ioasid_device *idev)
@@ -186,7 +225,7 @@ static void ioasid_mock_release(struct ioasid_device *idev)
 {
 	struct ioasid_mock *mock = to_mock(idev);
 
-	WARN_ON(!xa_empty(&mock->pasid_domains) || mock->rid_domain);
+	WARN_ON(!xa_empty(&mock->pasid_domains) || mock->bus_master);
 	xa_destroy(&mock->pasid_domains);
 	kfree(mock);
 	atomic_dec(&ioasid_mock_devices);
@@ -202,6 +241,7 @@ static const struct ioasid_device_ops ioasid_mock_ops = {
 	.attach_pasid = ioasid_mock_attach_pasid,
 	.detach_pasid = ioasid_mock_detach_pasid,
 	.resv_regions = ioasid_mock_resv_regions,
+	.attached = ioasid_mock_attached,
 	.stop = ioasid_mock_stop,
 	.last_close = ioasid_mock_last_close,
 	.release = ioasid_mock_release,
@@ -402,11 +442,15 @@ int ioasid_mock_dma(struct ioasid_test_mock_dma *cmd)
 
 	cmd->out_done = 0;
 	cmd->out_fault_iova = 0;
+	/* The device's lock, then the group's: the domains stay put. */
 	mutex_lock(&idev->lock);
+	mutex_lock(&idev->group->lock);
 	if (cmd->flags & IOASID_DEVICE_ATTACH_PASID)
 		domain = xa_load(&mock->pasid_domains, cmd->pasid);
+	else if (mock->bus_master)
+		domain = to_mock_group(idev->group)->domain;
 	else
-		domain = mock->rid_domain;
+		domain = NULL;
 	if (!domain) {
 		cmd->out_fault = IOASID_MOCK_FAULT_DETACHED;
 		cmd->out_fault_iova = cmd->iova;
@@ -420,6 +464,7 @@ int ioasid_mock_dma(struct ioasid_test_mock_dma *cmd)
 		if (cmd->out_fault)
 			cmd->out_fault_iova = cmd->iova + cmd->out_done;
 	}
+	mutex_unlock(&idev->group->lock);
 	mutex_unlock(&idev->lock);
 
 	if (!to_memory && cmd->out_done &&
