@@ -3,12 +3,35 @@
  * /dev/ioasid: one context per open, the table of objects it owns, and the
  * ioctl dispatcher.
  *
- * Object lifetime: the table holds one reference on every object; lookups
- * take their own under xa_lock, so an object found is never freed under the
- * caller.  Destroy asks the type whether the object is idle and marks it
- * dead (under the type's own lock) before erasing it from the table, so no
- * new user can appear after the check; the memory goes when the last
- * in-flight reference is dropped.
+ * Object lifetime, the one rule every object type follows:
+ *
+ *  - Reserve, fill, finalize.  A new object takes its id with
+ *    ioasid_object_reserve(): the id is held but lookups do not find it.
+ *    The creator then does everything that can fail, including copying
+ *    the id to user space, and only then makes the object visible with
+ *    ioasid_object_finalize(), which cannot fail.  Any failure before that
+ *    undoes the creator's own work and ioasid_object_abort() releases the
+ *    id: nobody else can have seen the object.
+ *
+ *  - Users.  @users counts the table's reference and one per holder.  A
+ *    lookup (ioasid_object_get()) takes a short-term reference for the
+ *    length of an ioctl or of an introspection request.  A holder that
+ *    keeps the object in use beyond that (a device attached to an IOAS, a
+ *    nested IOAS on its parent, the device behind a binding) turns its
+ *    lookup into a long-term hold with ioasid_object_hold(), which also
+ *    counts in @longterm.
+ *
+ *  - Destroy is decided once, under the table's xa_lock: an object with a
+ *    long-term holder is refused (-EBUSY); otherwise it leaves the table in
+ *    the same critical section, so no new lookup or hold can start and no
+ *    second destroy can find it.  Whoever removed it then waits until the
+ *    short-term users in flight are gone (they are bounded: ioctls and
+ *    requests that already found it) and destroys it.  An object is never
+ *    freed by a reference count dropping: only by its remover.
+ *
+ * The context itself lives until its fd is released: in-flight ioctls hold
+ * the file, bound devices hold a reference on it, introspection holds
+ * ioasid_ctx_table_mutex.
  */
 #include <linux/cgroup.h>
 #include <linux/cred.h>
@@ -19,6 +42,7 @@
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <linux/wait.h>
 
 #include "ioas.h"
 #include "ioasid_private.h"
@@ -47,7 +71,7 @@ static u32 ioasid_ctx_next_id;
 /**
  * ioasid_object_register_type() - plug in the behaviour of an object type
  * @type: the type
- * @ops: its destroy_check/release
+ * @ops: its destroy
  *
  * Called once from module init, before /dev/ioasid exists.
  */
@@ -58,30 +82,72 @@ void ioasid_object_register_type(enum ioasid_object_type type,
 }
 
 /**
- * ioasid_object_add() - publish a fully initialised object in a context
+ * ioasid_object_reserve() - take an id for a new object
  * @ctx: the context
- * @obj: the object; its ctx, type, id and ref are set here
+ * @obj: the object, embedded in its type's zeroed structure
  * @type: the object's type
+ *
+ * The id is taken but lookups do not find the object until
+ * ioasid_object_finalize(); ioasid_object_abort() gives the id back.
  *
  * Return: 0 with @obj->id set, or -ENOMEM/-ENOSPC.
  */
-int ioasid_object_add(struct ioasid_ctx *ctx, struct ioasid_object *obj,
-		      enum ioasid_object_type type)
+int ioasid_object_reserve(struct ioasid_ctx *ctx, struct ioasid_object *obj,
+			  enum ioasid_object_type type)
 {
 	obj->ctx = ctx;
 	obj->type = type;
-	kref_init(&obj->ref);
-	return xa_alloc(&ctx->objects, &obj->id, obj, xa_limit_32b,
+	refcount_set(&obj->users, 1);
+	obj->longterm = 0;
+	return xa_alloc(&ctx->objects, &obj->id, XA_ZERO_ENTRY, xa_limit_32b,
 			GFP_KERNEL_ACCOUNT);
 }
 
 /**
- * ioasid_object_get() - look up an object and take a reference
+ * ioasid_object_hold_unpublished() - a long-term hold for the creator
+ * @obj: a reserved object, not finalized yet
+ *
+ * For objects that are in use from the moment they exist (a binding is
+ * held by its device), so that no destroy can slip in after finalize.
+ */
+void ioasid_object_hold_unpublished(struct ioasid_object *obj)
+{
+	WARN_ON(xa_load(&obj->ctx->objects, obj->id));
+	obj->longterm++;
+	refcount_inc(&obj->users);
+}
+
+/**
+ * ioasid_object_finalize() - make a reserved object visible
+ * @obj: the object, complete; its creator may no longer undo it, and must
+ *	not touch it afterwards unless it holds it
+ */
+void ioasid_object_finalize(struct ioasid_object *obj)
+{
+	void *old;
+
+	/* The slot exists (reserved): storing into it allocates nothing. */
+	old = xa_store(&obj->ctx->objects, obj->id, obj, GFP_KERNEL);
+	WARN_ON(old);
+}
+
+/**
+ * ioasid_object_abort() - give back the id of an object never finalized
+ * @obj: the object; the caller frees it
+ */
+void ioasid_object_abort(struct ioasid_object *obj)
+{
+	xa_erase(&obj->ctx->objects, obj->id);
+}
+
+/**
+ * ioasid_object_get() - look up an object and take a short-term reference
  * @ctx: the context
  * @id: the object's id
  * @type: expected type, or IOASID_OBJ_ANY
  *
  * Return: the object, or ERR_PTR(-ENOENT) if there is none of that type.
+ * Drop the reference with ioasid_object_put() before the ioctl returns.
  */
 struct ioasid_object *ioasid_object_get(struct ioasid_ctx *ctx, u32 id,
 					enum ioasid_object_type type)
@@ -90,18 +156,12 @@ struct ioasid_object *ioasid_object_get(struct ioasid_ctx *ctx, u32 id,
 
 	xa_lock(&ctx->objects);
 	obj = xa_load(&ctx->objects, id);
-	if (!obj || (type != IOASID_OBJ_ANY && obj->type != type) ||
-	    !kref_get_unless_zero(&obj->ref))
+	if (obj && (type == IOASID_OBJ_ANY || obj->type == type))
+		refcount_inc(&obj->users);
+	else
 		obj = ERR_PTR(-ENOENT);
 	xa_unlock(&ctx->objects);
 	return obj;
-}
-
-static void ioasid_object_release(struct kref *ref)
-{
-	struct ioasid_object *obj = container_of(ref, struct ioasid_object, ref);
-
-	ioasid_object_ops[obj->type]->release(obj);
 }
 
 /**
@@ -122,50 +182,134 @@ struct ioasid_object *ioasid_object_get_next(struct ioasid_ctx *ctx,
 
 	xa_lock(&ctx->objects);
 	xa_for_each_start(&ctx->objects, *index, obj, *index) {
-		if (obj->type == type && kref_get_unless_zero(&obj->ref))
+		if (obj->type == type) {
+			refcount_inc(&obj->users);
 			break;
+		}
 	}
 	xa_unlock(&ctx->objects);
 	return obj;
 }
 
 /**
- * ioasid_object_put() - drop a reference taken by ioasid_object_get()
+ * ioasid_object_put() - drop a reference
  * @obj: the object
+ *
+ * Never the last one: the object's remover destroys it once it is the
+ * only user left, and is woken here.  The context outlives every
+ * reference to its objects, so it may be used after the decrement.
  */
 void ioasid_object_put(struct ioasid_object *obj)
 {
-	kref_put(&obj->ref, ioasid_object_release);
+	struct ioasid_ctx *ctx = obj->ctx;
+
+	refcount_dec(&obj->users);
+	if (wq_has_sleeper(&ctx->destroy_wait))
+		wake_up_all(&ctx->destroy_wait);
 }
 
 /**
- * ioasid_object_remove() - take an object out of its table and drop the
- *	table's reference
- * @obj: the object, already marked dead by its type
+ * ioasid_object_hold() - turn a looked-up reference into a long-term hold
+ * @obj: the object, with a reference of the caller's (which stays theirs)
+ *
+ * While held, IOASID_DESTROY refuses the object with -EBUSY.
+ *
+ * Return: 0, or -ENOENT if the object was destroyed since the lookup.
  */
-void ioasid_object_remove(struct ioasid_object *obj)
+int ioasid_object_hold(struct ioasid_object *obj)
 {
-	xa_erase(&obj->ctx->objects, obj->id);
+	struct ioasid_ctx *ctx = obj->ctx;
+	int rc = 0;
+
+	xa_lock(&ctx->objects);
+	if (xa_load(&ctx->objects, obj->id) == obj) {
+		obj->longterm++;
+		refcount_inc(&obj->users);
+	} else {
+		rc = -ENOENT;
+	}
+	xa_unlock(&ctx->objects);
+	return rc;
+}
+
+/**
+ * ioasid_object_unhold() - end a long-term hold
+ * @obj: the object
+ */
+void ioasid_object_unhold(struct ioasid_object *obj)
+{
+	struct ioasid_ctx *ctx = obj->ctx;
+
+	xa_lock(&ctx->objects);
+	WARN_ON(!obj->longterm--);
+	xa_unlock(&ctx->objects);
 	ioasid_object_put(obj);
+}
+
+/* The remover's part: wait for the short-term users, then destroy. */
+static void ioasid_object_destroy_removed(struct ioasid_object *obj)
+{
+	struct ioasid_ctx *ctx = obj->ctx;
+
+	wait_event(ctx->destroy_wait, refcount_read(&obj->users) == 1);
+	ioasid_object_ops[obj->type]->destroy(obj);
+}
+
+/**
+ * ioasid_object_remove_held() - remove an object whose holder is done
+ * @obj: the object, held (long-term) by the caller
+ *
+ * For objects that leave by their holder's decision rather than by
+ * IOASID_DESTROY (a binding, at unbind).  Returns once it is destroyed.
+ */
+void ioasid_object_remove_held(struct ioasid_object *obj)
+{
+	struct ioasid_ctx *ctx = obj->ctx;
+
+	xa_lock(&ctx->objects);
+	WARN_ON(!obj->longterm--);
+	__xa_erase(&ctx->objects, obj->id);
+	refcount_dec(&obj->users);
+	xa_unlock(&ctx->objects);
+	ioasid_object_destroy_removed(obj);
 }
 
 static int ioasid_destroy_ioctl(struct ioasid_ucmd *ucmd)
 {
 	struct ioasid_destroy *cmd = ucmd->cmd;
-	const struct ioasid_object_ops *ops;
+	struct ioasid_ctx *ctx = ucmd->ctx;
 	struct ioasid_object *obj;
-	int rc;
+	int rc = 0;
 
-	obj = ioasid_object_get(ucmd->ctx, cmd->id, IOASID_OBJ_ANY);
-	if (IS_ERR(obj))
-		return PTR_ERR(obj);
-	ops = ioasid_object_ops[obj->type];
-	/* Devices leave through DEVICE_UNBIND on their own fd. */
-	rc = ops->destroy_check ? ops->destroy_check(obj) : -EINVAL;
+	/* The decision and the removal in one critical section. */
+	xa_lock(&ctx->objects);
+	obj = xa_load(&ctx->objects, cmd->id);
+	if (!obj)
+		rc = -ENOENT;
+	else if (obj->longterm)
+		rc = -EBUSY;
+	else
+		__xa_erase(&ctx->objects, cmd->id);
+	xa_unlock(&ctx->objects);
 	if (!rc)
-		ioasid_object_remove(obj);
-	ioasid_object_put(obj);
+		ioasid_object_destroy_removed(obj);
 	return rc;
+}
+
+/**
+ * ioasid_ucmd_writable() - make sure the ioctl struct can be written back
+ * @ucmd: the ioctl
+ * @cmd_len: bytes of the struct the kernel knows
+ *
+ * For ioctls that create something user space only learns about from the
+ * reply: writing the unchanged struct back first turns a read-only or
+ * unmapped struct into -EFAULT before anything is done.
+ *
+ * Return: 0 or -EFAULT.
+ */
+int ioasid_ucmd_writable(struct ioasid_ucmd *ucmd, size_t cmd_len)
+{
+	return ioasid_ucmd_respond(ucmd, cmd_len);
 }
 
 /**
@@ -299,6 +443,7 @@ static int ioasid_fops_open(struct inode *inode, struct file *filp)
 		return -ENOMEM;
 	xa_init_flags(&ctx->objects, XA_FLAGS_ALLOC1 | XA_FLAGS_ACCOUNT);
 	xa_init(&ctx->pasids);
+	init_waitqueue_head(&ctx->destroy_wait);
 	ctx->file = filp;
 	ctx->owner_tgid = task_tgid_nr(current);
 	ctx->owner_uid = from_kuid_munged(&init_user_ns, current_uid());
@@ -328,24 +473,26 @@ static int ioasid_fops_release(struct inode *inode, struct file *filp)
 	mutex_unlock(&ioasid_ctx_table_mutex);
 
 	/*
-	 * The last reference to the file is gone, so no ioctl runs and no
-	 * device is bound any more: nothing can be in use.
+	 * The last reference to the file is gone: no ioctl runs, no device
+	 * is bound, no introspection looks.  The only users left are objects
+	 * holding each other (a nested IOAS its parent): destroy those nobody
+	 * holds first, until all went.
 	 */
 	ioasid_pasid_release_ctx(ctx);
-	/*
-	 * Objects may hold references on each other (a nested IOAS on its
-	 * parent): free those nobody else references first, until all went.
-	 */
 	while (!xa_empty(&ctx->objects)) {
 		bool progress = false;
 
+		xa_lock(&ctx->objects);
 		xa_for_each(&ctx->objects, id, obj) {
-			if (kref_read(&obj->ref) != 1)
+			if (obj->longterm)
 				continue;
-			xa_erase(&ctx->objects, id);
-			ioasid_object_put(obj);
+			__xa_erase(&ctx->objects, id);
+			xa_unlock(&ctx->objects);
+			ioasid_object_destroy_removed(obj);
+			xa_lock(&ctx->objects);
 			progress = true;
 		}
+		xa_unlock(&ctx->objects);
 		if (WARN_ON(!progress))
 			break;	/* leak rather than free what is in use */
 	}

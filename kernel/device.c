@@ -278,6 +278,8 @@ static int ioasid_device_do_attach(struct ioasid_device *idev, u32 ioas_id,
 	}
 	trace_ioasid_device_attach(ctx->id, binding->obj.id, ioas_id,
 				   pasid == IOASID_NO_PASID ? 0 : pasid);
+	/* The attachment holds the IOAS now; the lookup is done. */
+	ioasid_ioas_put(attach->ioas);
 	return 0;
 
 err_resv:
@@ -322,7 +324,6 @@ static void ioasid_device_do_detach(struct ioasid_device *idev,
 				   ioasid_ioas_id(attach->ioas),
 				   attach->pasid == IOASID_NO_PASID ?
 				   0 : attach->pasid);
-	ioasid_ioas_put(attach->ioas);
 	kfree(attach);
 }
 
@@ -340,7 +341,7 @@ bool ioasid_device_attached(struct ioasid_device *idev)
 
 /* --- binding ------------------------------------------------------------ */
 
-static void ioasid_binding_release(struct ioasid_object *obj)
+static void ioasid_binding_destroy(struct ioasid_object *obj)
 {
 	struct ioasid_binding *binding =
 		container_of(obj, struct ioasid_binding, obj);
@@ -350,28 +351,35 @@ static void ioasid_binding_release(struct ioasid_object *obj)
 	kfree(binding);
 }
 
-static int ioasid_binding_destroy_check(struct ioasid_object *obj)
-{
-	return -EINVAL;	/* devices leave through DEVICE_UNBIND */
-}
-
+/*
+ * A binding is held by its device from the start, so IOASID_DESTROY of a
+ * dev_id is refused with -EBUSY: devices leave through DEVICE_UNBIND.
+ */
 static const struct ioasid_object_ops ioasid_binding_ops = {
-	.destroy_check = ioasid_binding_destroy_check,
-	.release = ioasid_binding_release,
+	.destroy = ioasid_binding_destroy,
 };
 
+/*
+ * First half of a bind, under @idev->lock: the binding gets an id that
+ * nobody can look up yet and the group's DMA ownership.  Either
+ * ioasid_device_bind_commit() or ioasid_device_bind_undo() follows.
+ */
 static int ioasid_device_do_bind(struct ioasid_device *idev,
-				 struct ioasid_ctx *ctx, u32 *dev_id)
+				 struct ioasid_ctx *ctx)
 {
 	struct ioasid_group *group = idev->group;
 	struct ioasid_binding *binding;
 	int rc;
 
+	lockdep_assert_held(&idev->lock);
 	binding = kzalloc(sizeof(*binding), GFP_KERNEL_ACCOUNT);
 	if (!binding)
 		return -ENOMEM;
 	xa_init(&binding->pasids);
 	binding->idev = idev;
+	rc = ioasid_object_reserve(ctx, &binding->obj, IOASID_OBJ_DEVICE);
+	if (rc)
+		goto err_free;
 
 	mutex_lock(&group->lock);
 	if (group->owner && group->owner != ctx) {
@@ -390,57 +398,85 @@ static int ioasid_device_do_bind(struct ioasid_device *idev,
 			 "DMA ownership refused by the IOMMU core (%d)", rc);
 		goto err_unlock;
 	}
-	rc = ioasid_object_add(ctx, &binding->obj, IOASID_OBJ_DEVICE);
-	if (rc)
-		goto err_release;
 	group->owner = ctx;
 	group->nr_bound++;
 	mutex_unlock(&group->lock);
 
 	kref_get(&idev->ref);		/* for the binding */
 	get_file(ctx->file);		/* the context lives while bound */
+	ioasid_object_hold_unpublished(&binding->obj);
 	idev->binding = binding;
-	*dev_id = binding->obj.id;
-	ioasid_policy_device_bind(ctx, idev, binding->obj.id, true);
-	trace_ioasid_device_bind(ctx->id, binding->obj.id, idev->name);
 	return 0;
 
-err_release:
-	idev->ops->release_dma(idev, ctx);
 err_unlock:
 	if (rc == -EBUSY)
 		pr_info_ratelimited("ioasid: %s: cannot bind: %s\n",
 				    idev->name, group->reason);
 	mutex_unlock(&group->lock);
+	ioasid_object_abort(&binding->obj);
+err_free:
 	xa_destroy(&binding->pasids);
 	kfree(binding);
 	return rc;
 }
 
-static void ioasid_device_unbind_locked(struct ioasid_device *idev)
+/* Give the group's DMA ownership back, once no member is bound. */
+static void ioasid_device_release_group(struct ioasid_device *idev,
+					struct ioasid_ctx *ctx)
 {
-	struct ioasid_binding *binding = idev->binding;
-	struct ioasid_ctx *ctx = binding->obj.ctx;
 	struct ioasid_group *group = idev->group;
-	struct ioasid_attach *attach;
-	unsigned long pasid;
-
-	xa_for_each(&binding->pasids, pasid, attach)
-		ioasid_device_do_detach(idev, attach);
-	if (binding->rid)
-		ioasid_device_do_detach(idev, binding->rid);
-	idev->ops->stop(idev);
 
 	mutex_lock(&group->lock);
 	idev->ops->release_dma(idev, ctx);
 	if (!--group->nr_bound)
 		group->owner = NULL;
 	mutex_unlock(&group->lock);
+}
+
+/* Second half of a bind: nothing can fail any more, make it visible. */
+static void ioasid_device_bind_commit(struct ioasid_device *idev)
+{
+	struct ioasid_binding *binding = idev->binding;
+	struct ioasid_ctx *ctx = binding->obj.ctx;
+
+	ioasid_policy_device_bind(ctx, idev, binding->obj.id, true);
+	trace_ioasid_device_bind(ctx->id, binding->obj.id, idev->name);
+	ioasid_object_finalize(&binding->obj);
+}
+
+/* A bind that could not be finished: nobody has seen the binding. */
+static void ioasid_device_bind_undo(struct ioasid_device *idev)
+{
+	struct ioasid_binding *binding = idev->binding;
+	struct ioasid_ctx *ctx = binding->obj.ctx;
+
+	idev->binding = NULL;
+	idev->ops->stop(idev);
+	ioasid_device_release_group(idev, ctx);
+	ioasid_object_abort(&binding->obj);
+	ioasid_binding_destroy(&binding->obj);
+	fput(ctx->file);
+}
+
+static void ioasid_device_unbind_locked(struct ioasid_device *idev)
+{
+	struct ioasid_binding *binding = idev->binding;
+	struct ioasid_ctx *ctx = binding->obj.ctx;
+	struct ioasid_attach *attach;
+	unsigned long pasid;
+
+	lockdep_assert_held(&idev->lock);
+	xa_for_each(&binding->pasids, pasid, attach)
+		ioasid_device_do_detach(idev, attach);
+	if (binding->rid)
+		ioasid_device_do_detach(idev, binding->rid);
+	idev->ops->stop(idev);
+	ioasid_device_release_group(idev, ctx);
 
 	ioasid_policy_device_bind(ctx, idev, binding->obj.id, false);
 	trace_ioasid_device_unbind(ctx->id, binding->obj.id, idev->name);
 	idev->binding = NULL;
-	ioasid_object_remove(&binding->obj);
+	ioasid_object_remove_held(&binding->obj);
 	fput(ctx->file);
 }
 
@@ -471,11 +507,14 @@ static int ioasid_device_bind_ioctl(struct ioasid_ucmd *ucmd)
 	else if (idev->binding)
 		rc = -EALREADY;
 	else
-		rc = ioasid_device_do_bind(idev, ctx, &cmd->out_dev_id);
+		rc = ioasid_device_do_bind(idev, ctx);
 	if (!rc) {
+		cmd->out_dev_id = idev->binding->obj.id;
 		rc = ioasid_ucmd_respond(ucmd, sizeof(*cmd));
 		if (rc)
-			ioasid_device_unbind_locked(idev);
+			ioasid_device_bind_undo(idev);
+		else
+			ioasid_device_bind_commit(idev);
 	}
 	mutex_unlock(&idev->lock);
 out_fdput:
@@ -517,7 +556,7 @@ static int ioasid_device_attach_ioctl(struct ioasid_ucmd *ucmd)
 			return -EACCES;	/* no context owns it */
 		pasid = cmd->pasid;
 	} else if (cmd->pasid) {
-		return -EINVAL;
+		return -EOPNOTSUPP;	/* a field its flag does not enable */
 	}
 
 	mutex_lock(&idev->lock);

@@ -130,7 +130,7 @@ struct ioasid_device {
 
 /**
  * struct ioasid_attach - one attachment of a binding
- * @ioas: the IOAS (a reference and an attach count are held)
+ * @ioas: the IOAS (held, see ioasid_ioas_attach_begin())
  * @domain: the domain translating for the attachment (a users ref held)
  * @pasid: PASID of the attachment, IOASID_NO_PASID for the group's
  */

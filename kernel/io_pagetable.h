@@ -75,11 +75,11 @@ struct ioasid_area {
  * @by_parent: nested IOAS only: the same areas by parent IOVA
  * @reserved: reserved ranges (&struct ioasid_reserved), by IOVA; may overlap
  * @domains: &struct ioasid_domain fed from @areas
- * @parent: nested IOAS only: the parent (a reference on its object)
+ * @parent: nested IOAS only: the parent (held: it cannot be destroyed)
  * @children: paging IOAS only: nested IOAS built on it
  * @child_item: entry in the parent's @children
- * @nr_attached: attachments (ioasid_ioas_attach_begin())
- * @dead: destroyed; no new attachment
+ * @nr_attached: attachments (ioasid_ioas_attach_begin()), for introspection;
+ *	each also holds the object
  * @nr_areas: number of @areas
  * @mapped_bytes: bytes in @areas
  * @pinned_pages: pages pinned for @areas (paging IOAS)
@@ -95,7 +95,6 @@ struct ioasid_ioas {
 	struct list_head children;
 	struct list_head child_item;
 	unsigned int nr_attached;
-	bool dead;
 	unsigned int nr_areas;
 	u64 mapped_bytes;
 	u64 pinned_pages;

@@ -107,36 +107,23 @@ static int ioasid_ioas_unmap_range(struct ioasid_ioas *ioas, u64 start,
 	return 0;
 }
 
-static int ioasid_ioas_destroy_check(struct ioasid_object *obj)
-{
-	struct ioasid_ioas *ioas = to_ioas(obj);
-	int rc = 0;
-
-	down_write(&ioas->iova_rwsem);
-	if (ioas->nr_attached || !list_empty(&ioas->children))
-		rc = -EBUSY;
-	else
-		ioas->dead = true;
-	up_write(&ioas->iova_rwsem);
-	return rc;
-}
-
-static void ioasid_ioas_release(struct ioasid_object *obj)
+static void ioasid_ioas_destroy(struct ioasid_object *obj)
 {
 	struct ioasid_ioas *ioas = to_ioas(obj);
 	struct ioasid_ioas *parent = ioas->parent;
 	u64 unmapped;
 
-	/* Nothing is attached: no domain is left to unprogram. */
-	WARN_ON(!list_empty(&ioas->domains));
+	/* Nothing is attached (that would be a hold): no domain is left. */
+	WARN_ON(!list_empty(&ioas->domains) || ioas->nr_attached);
 	WARN_ON(!RB_EMPTY_ROOT(&ioas->reserved.rb_root));
+	WARN_ON(!list_empty(&ioas->children));
 	if (ioas->nr_areas)
 		ioasid_ioas_unmap_range(ioas, 0, U64_MAX, &unmapped);
 	if (parent) {
 		down_write(&parent->iova_rwsem);
 		list_del(&ioas->child_item);
 		up_write(&parent->iova_rwsem);
-		ioasid_ioas_put(parent);
+		ioasid_object_unhold(&parent->obj);
 	}
 	trace_ioasid_ioas_destroy(obj->ctx->id, obj->id);
 	atomic_dec(&ioasid_ioas_live);
@@ -144,8 +131,7 @@ static void ioasid_ioas_release(struct ioasid_object *obj)
 }
 
 static const struct ioasid_object_ops ioasid_ioas_ops = {
-	.destroy_check = ioasid_ioas_destroy_check,
-	.release = ioasid_ioas_release,
+	.destroy = ioasid_ioas_destroy,
 };
 
 /**
@@ -158,68 +144,78 @@ void ioasid_ioas_init(void)
 
 /* --- ioctls ------------------------------------------------------------- */
 
+/* A nested IOAS holds its parent, so the parent cannot be destroyed. */
+static int ioasid_ioas_link_parent(struct ioasid_ioas *ioas,
+				   struct ioasid_ioas *parent)
+{
+	int rc;
+
+	if (parent->parent)
+		return -EINVAL;	/* one level of nesting */
+	rc = ioasid_object_hold(&parent->obj);
+	if (rc)
+		return rc;
+	ioas->parent = parent;
+	down_write(&parent->iova_rwsem);
+	list_add_tail(&ioas->child_item, &parent->children);
+	up_write(&parent->iova_rwsem);
+	return 0;
+}
+
 int ioasid_ioas_alloc_ioctl(struct ioasid_ucmd *ucmd)
 {
 	struct ioasid_ioas_alloc *cmd = ucmd->cmd;
+	struct ioasid_ctx *ctx = ucmd->ctx;
 	struct ioasid_ioas *ioas, *parent = NULL;
-	int rc = 0;
+	int rc;
 
 	if (cmd->flags & ~IOASID_IOAS_ALLOC_NESTED)
 		return -EOPNOTSUPP;
-	if (cmd->flags & IOASID_IOAS_ALLOC_NESTED) {
-		parent = ioasid_ioas_get(ucmd->ctx, cmd->parent_id);
-		if (IS_ERR(parent))
-			return PTR_ERR(parent);
-		if (parent->parent) {
-			rc = -EINVAL;	/* one level of nesting */
-			goto err_put;
-		}
-	} else if (cmd->parent_id) {
+	if (!(cmd->flags & IOASID_IOAS_ALLOC_NESTED) && cmd->parent_id)
 		return -EINVAL;
-	}
 
 	ioas = kzalloc(sizeof(*ioas), GFP_KERNEL_ACCOUNT);
-	if (!ioas) {
-		rc = -ENOMEM;
-		goto err_put;
-	}
+	if (!ioas)
+		return -ENOMEM;
 	iopt_init(ioas);
-	ioas->parent = parent;
-	if (parent) {
-		/* Checked under the lock destroy takes: no dead parent. */
-		down_write(&parent->iova_rwsem);
-		if (parent->dead)
-			rc = -ENOENT;
-		else
-			list_add_tail(&ioas->child_item, &parent->children);
-		up_write(&parent->iova_rwsem);
-		if (rc)
-			goto err_free;
-	}
-	rc = ioasid_object_add(ucmd->ctx, &ioas->obj, IOASID_OBJ_IOAS);
+	rc = ioasid_object_reserve(ctx, &ioas->obj, IOASID_OBJ_IOAS);
 	if (rc)
-		goto err_unlink;
-	atomic_inc(&ioasid_ioas_live);
-	trace_ioasid_ioas_alloc(ucmd->ctx->id, ioas->obj.id,
-				parent ? parent->obj.id : 0);
+		goto err_free;
+	if (cmd->flags & IOASID_IOAS_ALLOC_NESTED) {
+		parent = ioasid_ioas_get(ctx, cmd->parent_id);
+		if (IS_ERR(parent)) {
+			rc = PTR_ERR(parent);
+			goto err_abort;
+		}
+		rc = ioasid_ioas_link_parent(ioas, parent);
+		ioasid_ioas_put(parent);
+		if (rc)
+			goto err_abort;
+	}
 
+	/* The last thing that can fail: user space learning the id. */
 	cmd->out_ioas_id = ioas->obj.id;
 	rc = ioasid_ucmd_respond(ucmd, sizeof(*cmd));
-	if (rc && !ioasid_ioas_destroy_check(&ioas->obj))
-		ioasid_object_remove(&ioas->obj);
-	return rc;
+	if (rc)
+		goto err_unlink;
+
+	atomic_inc(&ioasid_ioas_live);
+	trace_ioasid_ioas_alloc(ctx->id, ioas->obj.id,
+				parent ? parent->obj.id : 0);
+	ioasid_object_finalize(&ioas->obj);
+	return 0;
 
 err_unlink:
-	if (parent) {
+	if (ioas->parent) {
 		down_write(&parent->iova_rwsem);
 		list_del(&ioas->child_item);
 		up_write(&parent->iova_rwsem);
+		ioasid_object_unhold(&parent->obj);
 	}
+err_abort:
+	ioasid_object_abort(&ioas->obj);
 err_free:
 	kfree(ioas);
-err_put:
-	if (parent)
-		ioasid_ioas_put(parent);
 	return rc;
 }
 
@@ -287,7 +283,7 @@ int ioasid_ioas_map_ioctl(struct ioasid_ucmd *ucmd)
 	bool fixed = cmd->flags & IOASID_IOAS_MAP_FIXED_IOVA;
 	struct ioasid_ctx *ctx = ucmd->ctx;
 	struct ioasid_ioas *ioas;
-	u64 end, unmapped;
+	u64 end;
 	int rc;
 
 	if (cmd->flags & ~(IOASID_IOAS_MAP_FIXED_IOVA | prot_flags) ||
@@ -300,6 +296,14 @@ int ioasid_ioas_map_ioctl(struct ioasid_ucmd *ucmd)
 	if (check_add_overflow(cmd->user_va, cmd->length - 1, &end) ||
 	    (fixed && check_add_overflow(cmd->iova, cmd->length - 1, &end)))
 		return -EOVERFLOW;
+
+	/*
+	 * A kernel-chosen IOVA is only known from the reply: a struct that
+	 * cannot be written back fails here, before anything is mapped.
+	 */
+	rc = ioasid_ucmd_writable(ucmd, sizeof(*cmd));
+	if (rc)
+		return rc;
 
 	ioas = ioasid_ioas_get(ctx, cmd->ioas_id);
 	if (IS_ERR(ioas))
@@ -323,11 +327,12 @@ int ioasid_ioas_map_ioctl(struct ioasid_ucmd *ucmd)
 	trace_ioasid_ioas_map(ctx->id, ioas->obj.id, cmd->iova, cmd->length,
 			      cmd->user_va, cmd->flags & prot_flags);
 
+	/*
+	 * Only fails if another thread unmapped the struct since the check
+	 * above.  The mapping stays, as in iommufd: undoing it here could
+	 * remove a mapping that thread made at the same IOVA meanwhile.
+	 */
 	rc = ioasid_ucmd_respond(ucmd, sizeof(*cmd));
-	if (rc)	/* user space cannot know the IOVA: take the mapping back */
-		ioasid_ioas_unmap_range(ioas, cmd->iova,
-					cmd->iova + cmd->length - 1,
-					&unmapped);
 out:
 	ioasid_ioas_put(ioas);
 	return rc;
@@ -374,26 +379,27 @@ int ioasid_ioas_unmap_ioctl(struct ioasid_ucmd *ucmd)
 /* --- for devices -------------------------------------------------------- */
 
 /**
- * ioasid_ioas_attach_begin() - count an attachment
- * @ioas: the IOAS
+ * ioasid_ioas_attach_begin() - count an attachment, and hold the IOAS
+ * @ioas: the IOAS, looked up by the caller
  *
- * Return: 0, or -ENOENT if the IOAS is being destroyed.
+ * While attached, IOASID_DESTROY of the IOAS fails with -EBUSY.
+ *
+ * Return: 0, or -ENOENT if the IOAS was destroyed since the lookup.
  */
 int ioasid_ioas_attach_begin(struct ioasid_ioas *ioas)
 {
-	int rc = 0;
+	int rc = ioasid_object_hold(&ioas->obj);
 
+	if (rc)
+		return rc;
 	down_write(&ioas->iova_rwsem);
-	if (ioas->dead)
-		rc = -ENOENT;
-	else
-		ioas->nr_attached++;
+	ioas->nr_attached++;
 	up_write(&ioas->iova_rwsem);
-	return rc;
+	return 0;
 }
 
 /**
- * ioasid_ioas_attach_end() - uncount an attachment
+ * ioasid_ioas_attach_end() - uncount an attachment and let go of the IOAS
  * @ioas: the IOAS
  */
 void ioasid_ioas_attach_end(struct ioasid_ioas *ioas)
@@ -401,6 +407,7 @@ void ioasid_ioas_attach_end(struct ioasid_ioas *ioas)
 	down_write(&ioas->iova_rwsem);
 	WARN_ON(!ioas->nr_attached--);
 	up_write(&ioas->iova_rwsem);
+	ioasid_object_unhold(&ioas->obj);
 }
 
 /**

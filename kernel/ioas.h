@@ -26,10 +26,10 @@ struct ioasid_ioas *ioasid_ioas_get_next(struct ioasid_ctx *ctx,
 u32 ioasid_ioas_id(struct ioasid_ioas *ioas);
 
 /*
- * Attachments.  A device attaching to an IOAS takes an attach count, which
- * makes IOASID_DESTROY of the IOAS fail with -EBUSY until it detaches.
- * ioasid_ioas_attach_begin() fails with -ENOENT if the IOAS is being
- * destroyed.
+ * Attachments.  A device attaching to an IOAS holds it (see context.c),
+ * which makes IOASID_DESTROY of the IOAS fail with -EBUSY until it
+ * detaches.  ioasid_ioas_attach_begin() fails with -ENOENT if the IOAS was
+ * destroyed since the caller looked it up.
  */
 int ioasid_ioas_attach_begin(struct ioasid_ioas *ioas);
 void ioasid_ioas_attach_end(struct ioasid_ioas *ioas);

@@ -34,9 +34,10 @@
 #ifndef _IOASID_PRIVATE_H
 #define _IOASID_PRIVATE_H
 
-#include <linux/kref.h>
 #include <linux/mutex.h>
+#include <linux/refcount.h>
 #include <linux/types.h>
+#include <linux/wait.h>
 #include <linux/xarray.h>
 #include <uapi/linux/ioasid.h>
 
@@ -56,8 +57,9 @@ extern bool ioasid_policy_may_relax;
  *	reference on it, so the context lives until the fd is closed *and*
  *	every device is unbound
  * @id: system-wide id, for introspection and tracepoints
- * @objects: id -> &struct ioasid_object; xa_lock protects lookups against
- *	destroy
+ * @objects: id -> &struct ioasid_object; its xa_lock decides destroy (see
+ *	context.c); reserved ids are XA_ZERO_ENTRY
+ * @destroy_wait: where a remover waits for an object's short-term users
  * @pasids: PASID -> &struct ioasid_pasid owned by this context; protected
  *	by its own xa_lock, entries also live in the global PASID xarray
  * @owner_tgid: thread group that opened the context
@@ -71,6 +73,7 @@ struct ioasid_ctx {
 	struct file *file;
 	u32 id;
 	struct xarray objects;
+	wait_queue_head_t destroy_wait;
 	struct xarray pasids;
 	pid_t owner_tgid;
 	uid_t owner_uid;
@@ -95,34 +98,43 @@ enum ioasid_object_type {
  * @ctx: owning context
  * @type: &enum ioasid_object_type
  * @id: id in @ctx->objects
- * @ref: the object table holds one reference; every lookup takes one
+ * @users: the table's reference plus one per holder, short- or long-term;
+ *	the object's remover destroys it when it is the only one left
+ * @longterm: holders that keep IOASID_DESTROY from removing the object;
+ *	under the xa_lock of @ctx->objects
+ *
+ * The life cycle is written at the top of context.c.
  */
 struct ioasid_object {
 	struct ioasid_ctx *ctx;
 	enum ioasid_object_type type;
 	u32 id;
-	struct kref ref;
+	refcount_t users;
+	unsigned int longterm;
 };
 
 /**
  * struct ioasid_object_ops - per-type behaviour of objects
- * @destroy_check: called by IOASID_DESTROY; returns -EBUSY if the object is
- *	in use, otherwise marks it dead so nobody starts using it again
- * @release: frees the object once the last reference is gone
+ * @destroy: undo everything the object holds and free it; it is out of
+ *	the table and nobody else uses it
  */
 struct ioasid_object_ops {
-	int (*destroy_check)(struct ioasid_object *obj);
-	void (*release)(struct ioasid_object *obj);
+	void (*destroy)(struct ioasid_object *obj);
 };
 
 void ioasid_object_register_type(enum ioasid_object_type type,
 				 const struct ioasid_object_ops *ops);
-int ioasid_object_add(struct ioasid_ctx *ctx, struct ioasid_object *obj,
-		      enum ioasid_object_type type);
+int ioasid_object_reserve(struct ioasid_ctx *ctx, struct ioasid_object *obj,
+			  enum ioasid_object_type type);
+void ioasid_object_hold_unpublished(struct ioasid_object *obj);
+void ioasid_object_finalize(struct ioasid_object *obj);
+void ioasid_object_abort(struct ioasid_object *obj);
 struct ioasid_object *ioasid_object_get(struct ioasid_ctx *ctx, u32 id,
 					enum ioasid_object_type type);
 void ioasid_object_put(struct ioasid_object *obj);
-void ioasid_object_remove(struct ioasid_object *obj);
+int ioasid_object_hold(struct ioasid_object *obj);
+void ioasid_object_unhold(struct ioasid_object *obj);
+void ioasid_object_remove_held(struct ioasid_object *obj);
 struct ioasid_object *ioasid_object_get_next(struct ioasid_ctx *ctx,
 					     unsigned long *index,
 					     enum ioasid_object_type type);
@@ -171,6 +183,7 @@ struct ioasid_ucmd {
 };
 
 int ioasid_ucmd_respond(struct ioasid_ucmd *ucmd, size_t cmd_len);
+int ioasid_ucmd_writable(struct ioasid_ucmd *ucmd, size_t cmd_len);
 
 /**
  * struct ioasid_ioctl_op - one entry of an ioctl table

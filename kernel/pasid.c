@@ -8,6 +8,11 @@
  * its own without scanning everybody's.  An entry leaves the owner's index
  * first (under its xa_lock, which also guards @attached), then the global
  * space; the two locks are never held together.
+ *
+ * A new PASID follows the object rule of context.c: it is reserved in both
+ * xarrays (XA_ZERO_ENTRY: taken, but found by nobody), the value is copied
+ * to user space, and only then are the entries stored.  A failed copy gives
+ * back reserved slots that no other context or thread can have touched.
  */
 #include <linux/slab.h>
 
@@ -28,27 +33,29 @@ struct ioasid_pasid {
 
 static DEFINE_XARRAY_ALLOC(ioasid_pasids);
 
-static int ioasid_pasid_insert(struct ioasid_ctx *ctx, struct ioasid_pasid *p,
-			       u32 min, u32 max, u32 want)
+/* Reserve @want (or a free PASID in [@min, @max]) for @ctx. */
+static int ioasid_pasid_reserve(struct ioasid_ctx *ctx, u32 *pasid, u32 min,
+				u32 max, u32 want)
 {
 	int rc;
 
 	if (want) {
-		rc = xa_insert(&ioasid_pasids, want, p, GFP_KERNEL_ACCOUNT);
+		rc = xa_insert(&ioasid_pasids, want, XA_ZERO_ENTRY,
+			       GFP_KERNEL_ACCOUNT);
 		if (!rc)
-			p->pasid = want;
+			*pasid = want;
 	} else {
-		rc = xa_alloc(&ioasid_pasids, &p->pasid, p, XA_LIMIT(min, max),
-			      GFP_KERNEL_ACCOUNT);
+		rc = xa_alloc(&ioasid_pasids, pasid, XA_ZERO_ENTRY,
+			      XA_LIMIT(min, max), GFP_KERNEL_ACCOUNT);
 		if (rc == -EBUSY)	/* xa_alloc's way of saying "full" */
 			rc = -ENOSPC;
 	}
 	if (rc)
 		return rc;
 
-	rc = xa_insert(&ctx->pasids, p->pasid, p, GFP_KERNEL_ACCOUNT);
+	rc = xa_insert(&ctx->pasids, *pasid, XA_ZERO_ENTRY, GFP_KERNEL_ACCOUNT);
 	if (rc)
-		xa_erase(&ioasid_pasids, p->pasid);
+		xa_erase(&ioasid_pasids, *pasid);
 	return rc;
 }
 
@@ -87,24 +94,30 @@ int ioasid_pasid_alloc_ioctl(struct ioasid_ucmd *ucmd)
 	if (!p)
 		return -ENOMEM;
 	p->ctx = ctx;
-	rc = ioasid_pasid_insert(ctx, p, min, max, want);
+	rc = ioasid_pasid_reserve(ctx, &p->pasid, min, max, want);
 	if (rc == -EBUSY)
 		ioasid_policy_pasid_taken();
-	if (rc) {
-		kfree(p);
-		return rc;
-	}
+	if (rc)
+		goto err_free;
 
+	/* The last thing that can fail: user space learning the PASID. */
 	cmd->out_pasid = p->pasid;
 	rc = ioasid_ucmd_respond(ucmd, sizeof(*cmd));
-	if (rc) {
-		xa_erase(&ctx->pasids, p->pasid);
-		xa_erase(&ioasid_pasids, p->pasid);
-		kfree(p);
-		return rc;
-	}
+	if (rc)
+		goto err_unreserve;
+
 	trace_ioasid_pasid_alloc(ctx->id, p->pasid);
+	/* Both slots exist: storing allocates nothing and cannot fail. */
+	WARN_ON(xa_store(&ioasid_pasids, p->pasid, p, GFP_KERNEL));
+	WARN_ON(xa_store(&ctx->pasids, p->pasid, p, GFP_KERNEL));
 	return 0;
+
+err_unreserve:
+	xa_erase(&ctx->pasids, p->pasid);
+	xa_erase(&ioasid_pasids, p->pasid);
+err_free:
+	kfree(p);
+	return rc;
 }
 
 /*

@@ -126,16 +126,19 @@ Test(device, attach_unknown_ioas_is_enoent)
 	close(fd);
 }
 
-Test(device, destroy_of_a_device_id_is_einval)
+Test(device, destroy_of_a_device_id_is_ebusy)
 {
 	struct mock m = mock_new(0);
 	int fd = ioasid_open();
 	struct ioasid_destroy d = { .size = sizeof(d) };
 
+	/* The device holds its binding: it leaves through unbind only. */
 	cr_assert_eq(dev_bind(m.fd, fd, &d.id), 0);
-	cr_assert_eq(ioc(fd, IOASID_DESTROY, &d), -EINVAL);
+	cr_assert_eq(ioc(fd, IOASID_DESTROY, &d), -EBUSY);
 	/* Still bound. */
 	cr_assert_eq(dev_info(m.fd).out_dev_id, d.id);
+	cr_assert_eq(dev_unbind(m.fd), 0);
+	cr_assert_eq(ioc(fd, IOASID_DESTROY, &d), -ENOENT);
 	close(m.fd);
 	close(fd);
 }

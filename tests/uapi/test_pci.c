@@ -270,6 +270,9 @@ Test(pci, driver_unbind_under_an_open_fd)
 	ctx = ioasid_open();
 	cr_assert_eq(dev_bind(fd, ctx, NULL), -ENODEV);
 	cr_assert_eq(dev_attach(fd, 1), -ENODEV);
+	cr_assert_eq(dev_detach(fd), -ENODEV);
+	cr_assert_eq(dev_detach_pasid(fd, 1), -ENODEV);
+	cr_assert_eq(dev_unbind(fd), -ENODEV);
 	cr_assert_eq(pread(fd, &v, 4,
 			   IOASID_REGION_OFFSET(IOASID_PCI_CONFIG_REGION)), -1);
 	cr_assert_eq(errno, ENODEV);

@@ -65,9 +65,14 @@ enum {
  *
  * Destroys an object of the context.  Only IOAS objects are destroyed this
  * way; devices leave a context through IOASID_DEVICE_UNBIND on their own fd.
+ * The decision is taken once: of two destroys of one object, one succeeds
+ * and the other finds nothing.  An ioctl already running on the object
+ * finishes first; when DESTROY returns, the object and everything it held
+ * (mappings, pins, charges) are gone.
  *
  * Errors: -ENOENT no object with @id; -EBUSY the object is in use (a device
- * is attached to the IOAS, or a nested IOAS names it as parent).
+ * is attached to the IOAS, or a nested IOAS names it as parent), or @id is
+ * a device binding.
  */
 struct ioasid_destroy {
 	__u32 size;
@@ -97,6 +102,9 @@ enum ioasid_ioas_alloc_flags {
  * composition child IOVA -> parent IOVA -> page, which the kernel keeps
  * current when either side changes.  Only one level of nesting exists: the
  * parent must be a paging IOAS.
+ *
+ * The new IOAS exists only once the struct has been written back: if that
+ * fails (-EFAULT) there is no IOAS and its id is free again.
  *
  * Errors: -ENOENT @parent_id is not an IOAS; -EINVAL @parent_id is itself
  * nested, or non-zero without IOASID_IOAS_ALLOC_NESTED; -ENOMEM.
@@ -194,7 +202,12 @@ enum ioasid_ioas_map_flags {
  * mapping lacks a requested permission; -EFAULT the user range is not
  * mapped memory or is read-only and WRITEABLE was asked; -ENOMEM out of
  * memory or over RLIMIT_MEMLOCK; -EPERM/-EDQUOT refused by the policy's
- * dma_map hook.
+ * dma_map hook; -EINTR a fatal signal arrived while pinning.
+ *
+ * The struct is checked to be writable before anything is mapped (-EFAULT,
+ * nothing mapped).  Only if another thread makes it unwritable while the
+ * map runs does the mapping stay although -EFAULT is returned, as in
+ * iommufd: IOASID_IOAS_UNMAP (or UNMAP_ALL) removes it.
  */
 struct ioasid_ioas_map {
 	__u32 size;
@@ -265,7 +278,9 @@ struct ioasid_ioas_unmap {
  *
  * Errors: -EINVAL @min > @max or outside the PASID space; -ENOSPC no free
  * PASID in the range; -EPERM refused by the policy; -EDQUOT over the
- * policy's quota for the caller.
+ * policy's quota for the caller; -EBUSY the PASID the policy picked is
+ * taken; -ENOMEM.  The PASID is allocated only once the struct has been
+ * written back: on -EFAULT nothing is held and the PASID is free again.
  */
 struct ioasid_pasid_alloc {
 	__u32 size;
@@ -362,7 +377,8 @@ enum ioasid_device_attach_flags {
  *
  * Errors: -EINVAL not bound; -ENOENT no such IOAS; -EBUSY already attached
  * (for that PASID), or the group is attached to another IOAS;
- * -EOPNOTSUPP PASID asked of a device without PASID support; -EACCES the
+ * -EOPNOTSUPP PASID asked of a device without PASID support, or @pasid
+ * non-zero without IOASID_DEVICE_ATTACH_PASID; -EACCES the
  * context does not own @pasid; -EADDRINUSE a mapping overlaps the device's
  * reserved regions or lies outside its aperture; -EPERM refused by the
  * policy; -ENODEV the device is gone.
@@ -385,7 +401,9 @@ struct ioasid_device_attach {
  * After return the device (or PASID) reaches no memory and BAR access is
  * revoked until the next attach.
  *
- * Errors: -EINVAL not bound; -ENOENT not attached (for that PASID).
+ * Errors: -EINVAL not bound; -ENOENT not attached (for that PASID);
+ * -ENODEV the device is gone (its driver was unbound: everything was
+ * detached then).
  */
 struct ioasid_device_detach {
 	__u32 size;
