@@ -222,6 +222,7 @@ static int ioasid_device_do_attach(struct ioasid_device *idev, u32 ioas_id,
 	struct ioasid_attach *attach;
 	int rc;
 
+	lockdep_assert_held(&idev->lock);
 	if (pasid == IOASID_NO_PASID) {
 		if (binding->rid)
 			return -EBUSY;
@@ -304,6 +305,7 @@ static void ioasid_device_do_detach(struct ioasid_device *idev,
 	struct ioasid_binding *binding = idev->binding;
 	struct ioasid_ctx *ctx = binding->obj.ctx;
 
+	lockdep_assert_held(&idev->lock);
 	if (attach->pasid == IOASID_NO_PASID) {
 		/*
 		 * A sibling may keep the group attached: stopping the device

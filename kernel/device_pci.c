@@ -190,6 +190,7 @@ static struct notifier_block ioasid_pci_nb = {
 
 static int ioasid_pci_claim_dma(struct ioasid_device *idev, void *owner)
 {
+	lockdep_assert_held(&idev->group->lock);
 	return iommu_device_claim_dma_owner(&to_pci(idev)->pdev->dev, owner);
 }
 
@@ -197,6 +198,7 @@ static void ioasid_pci_release_dma(struct ioasid_device *idev, void *owner)
 {
 	struct ioasid_pci *pci = to_pci(idev);
 
+	lockdep_assert_held(&idev->group->lock);
 	if (pci->enabled) {
 		pci_disable_device(pci->pdev);
 		pci->enabled = false;
@@ -217,6 +219,7 @@ static struct ioasid_domain *ioasid_pci_domain_alloc(struct ioasid_device *idev)
 static int ioasid_pci_attach_group(struct ioasid_device *idev,
 				   struct ioasid_domain *domain)
 {
+	lockdep_assert_held(&idev->group->lock);
 	return iommu_attach_group(ioasid_iommu_domain_core(domain),
 				  idev->group->iommu_group);
 }
@@ -225,6 +228,7 @@ static void ioasid_pci_detach_group(struct ioasid_device *idev,
 				    struct ioasid_domain *domain)
 {
 	/* The group is owned: it falls back to the blocking domain. */
+	lockdep_assert_held(&idev->group->lock);
 	iommu_detach_group(ioasid_iommu_domain_core(domain),
 			   idev->group->iommu_group);
 }
@@ -264,6 +268,7 @@ static void ioasid_pci_attached(struct ioasid_device *idev)
 {
 	struct ioasid_pci *pci = to_pci(idev);
 
+	lockdep_assert_held(&idev->lock);
 	/* Memory and I/O decoding on; bus mastering stays the user's call. */
 	if (!pci->enabled && !pci_enable_device(pci->pdev))
 		pci->enabled = true;
@@ -276,6 +281,7 @@ static void ioasid_pci_stop(struct ioasid_device *idev)
 {
 	struct ioasid_pci *pci = to_pci(idev);
 
+	lockdep_assert_held(&idev->lock);
 	down_write(&pci->bar_lock);
 	pci->bar_enabled = false;
 	if (idev->file)

@@ -217,6 +217,9 @@ struct ioasid_domain *ioasid_domain_attach(struct ioasid_ioas *ioas,
 	struct ioasid_domain *domain;
 	int rc;
 
+	lockdep_assert_held(&idev->lock);
+	if (pasid == IOASID_NO_PASID)
+		lockdep_assert_held(&idev->group->lock);
 	mutex_lock(&ioasid_domain_lock);
 	domain = ioasid_ioas_find_domain(ioas, owner);
 	if (domain) {

@@ -262,6 +262,8 @@ static void iopt_child_area_unfill(struct ioasid_ioas *child,
 	struct ioasid_area *parea;
 	struct iopt_segment seg;
 
+	lockdep_assert_held(&child->parent->iova_rwsem);
+
 	for_each_area(parea, &child->parent->areas, area->pnode.start,
 		      area->pnode.last)
 		if (iopt_segment(area, parea, &seg))
@@ -277,6 +279,8 @@ static int iopt_child_area_fill(struct ioasid_ioas *child,
 	struct ioasid_area *parea, *done;
 	struct iopt_segment seg;
 	int rc;
+
+	lockdep_assert_held(&child->parent->iova_rwsem);
 
 	for_each_area(parea, &child->parent->areas, area->pnode.start,
 		      area->pnode.last) {
@@ -337,6 +341,8 @@ static int iopt_area_fill_all(struct ioasid_ioas *ioas,
 	struct ioasid_domain *domain, *done;
 	int rc;
 
+	lockdep_assert_held_write(&ioas->iova_rwsem);
+
 	list_for_each_entry(domain, &ioas->domains, ioas_item) {
 		rc = iopt_area_fill(ioas, area, domain);
 		if (rc)
@@ -367,6 +373,8 @@ static void iopt_children_unfill(struct ioasid_ioas *parent, u64 start,
 	struct ioasid_ioas *child;
 	struct ioasid_area *area;
 
+	lockdep_assert_held_write(&parent->iova_rwsem);
+
 	list_for_each_entry(child, &parent->children, child_item) {
 		if (list_empty(&child->domains))
 			continue;
@@ -386,6 +394,8 @@ static void iopt_children_fill(struct ioasid_ioas *parent, u64 start,
 	struct ioasid_domain *domain;
 	struct ioasid_ioas *child;
 	struct ioasid_area *area;
+
+	lockdep_assert_held_write(&parent->iova_rwsem);
 
 	list_for_each_entry(child, &parent->children, child_item) {
 		if (list_empty(&child->domains))
@@ -414,6 +424,8 @@ static void iopt_children_fill_new(struct ioasid_ioas *parent,
 	struct ioasid_ioas *child;
 	struct ioasid_area *area;
 	struct iopt_segment seg;
+
+	lockdep_assert_held_write(&parent->iova_rwsem);
 
 	list_for_each_entry(child, &parent->children, child_item) {
 		if (list_empty(&child->domains))
@@ -447,6 +459,8 @@ static void iopt_aperture(struct ioasid_ioas *ioas, u64 *start, u64 *last)
 {
 	struct ioasid_domain *domain;
 
+	lockdep_assert_held(&ioas->iova_rwsem);
+
 	*start = 0;
 	*last = U64_MAX;
 	list_for_each_entry(domain, &ioas->domains, ioas_item) {
@@ -462,6 +476,8 @@ static void iopt_aperture(struct ioasid_ioas *ioas, u64 *start, u64 *last)
 static int iopt_check_free(struct ioasid_ioas *ioas, u64 start, u64 last)
 {
 	u64 ap_start, ap_last;
+
+	lockdep_assert_held(&ioas->iova_rwsem);
 
 	if (interval_tree_iter_first(&ioas->areas, start, last))
 		return -EEXIST;
@@ -633,6 +649,7 @@ void iopt_unreserve(struct ioasid_ioas *ioas, const void *owner)
 static void iopt_insert_area(struct ioasid_ioas *ioas,
 			     struct ioasid_area *area)
 {
+	lockdep_assert_held_write(&ioas->iova_rwsem);
 	interval_tree_insert(&area->node, &ioas->areas);
 	if (ioas->parent)
 		interval_tree_insert(&area->pnode, &ioas->by_parent);
@@ -643,6 +660,7 @@ static void iopt_insert_area(struct ioasid_ioas *ioas,
 static void iopt_remove_area(struct ioasid_ioas *ioas,
 			     struct ioasid_area *area)
 {
+	lockdep_assert_held_write(&ioas->iova_rwsem);
 	interval_tree_remove(&area->node, &ioas->areas);
 	if (ioas->parent)
 		interval_tree_remove(&area->pnode, &ioas->by_parent);
@@ -658,6 +676,8 @@ static int iopt_place(struct ioasid_ioas *ioas, struct ioasid_area *area,
 		      u64 source, u64 length, u64 *iova, bool fixed)
 {
 	int rc;
+
+	lockdep_assert_held_write(&ioas->iova_rwsem);
 
 	if (fixed)
 		rc = iopt_check_free(ioas, *iova, *iova + length - 1);
@@ -828,6 +848,8 @@ static void iopt_area_trim(struct ioasid_ioas *ioas, struct ioasid_area *area,
 {
 	u64 skip = start - area_start(area);
 
+	lockdep_assert_held_write(&ioas->iova_rwsem);
+
 	iopt_remove_area(ioas, area);
 	area->page_index += skip >> PAGE_SHIFT;
 	area->pnode.start += skip;
@@ -854,6 +876,7 @@ static void iopt_area_tail(struct ioasid_area *area, u64 last,
 /* Unpin (paging) and free an area that left the tree and every domain. */
 static void iopt_area_free(struct ioasid_ioas *ioas, struct ioasid_area *area)
 {
+	lockdep_assert_held_write(&ioas->iova_rwsem);
 	if (area->pages) {
 		unsigned long npages = area_length(area) >> PAGE_SHIFT;
 
@@ -869,6 +892,8 @@ static void iopt_child_refill(struct ioasid_ioas *ioas,
 			      struct ioasid_area *area)
 {
 	struct ioasid_domain *domain;
+
+	lockdep_assert_held_write(&ioas->iova_rwsem);
 
 	list_for_each_entry(domain, &ioas->domains, ioas_item)
 		if (iopt_child_area_fill(ioas, area, domain, IOPT_GFP_RESTORE))
@@ -886,6 +911,7 @@ static void iopt_area_split(struct ioasid_ioas *ioas, struct ioasid_area *area,
 			    u64 cut_start, u64 cut_last,
 			    struct ioasid_area **spare, struct ioasid_area *cut)
 {
+	lockdep_assert_held_write(&ioas->iova_rwsem);
 	*cut = *area;
 	cut->page_index += (cut_start - area_start(area)) >> PAGE_SHIFT;
 	cut->node.start = cut_start;

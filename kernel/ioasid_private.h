@@ -23,13 +23,33 @@
  *                   the "monitor" event group (uapi/linux/ioasid_netlink.h)
  *   test_iface.c    IOASID_TEST: mock devices and counters for tests
  *
- * Lock order, outermost first:
- *   device->lock > group->lock > ioasid_domain_lock (domain.c) >
- *   parent ioas->iova_rwsem > child ioas->iova_rwsem >
- *   domain-internal locks > xa_lock of tables
+ * Lock order, outermost first; a lock may be taken only with locks above it
+ * held (PROVE_LOCKING checks it in make check-debug):
  *
- * ioasid_ctx_table_mutex (context.c, introspection) is taken with none of
- * these held and may take any of them: it is outermost.
+ *   ioasid_ctx_table_mutex       context.c: introspection walks contexts
+ *   device_lock(pdev)            driver core: ioasid-pci probe and remove
+ *     ioasid_pci_group_lock      device_pci.c: finding or making a group
+ *   ioasid_device.lock           bind, attach, detach, unbind, removal
+ *     ioasid_group.lock          ownership, attachment of the group
+ *       ioasid_domain_lock       domain.c: finding, adding, dropping domains
+ *         iommu_group mutex      IOMMU core: DMA ownership, attach (also
+ *                                taken directly under ioasid_group.lock)
+ *         iova_rwsem of a parent IOAS, then of a nested child
+ *           mmap_lock            account_locked_vm() at unpin; also under
+ *                                ioasid_device.lock, where a reply's
+ *                                copy_to_user() may fault
+ *             ioasid_pci.bar_lock    the BAR fault handler runs under
+ *                                    mmap_lock; stop() takes it under
+ *                                    ioasid_device.lock
+ *               i_mmap_rwsem         unmap_mapping_range() in stop()
+ *   xa_lock of any table, wait queue and sw page-table spinlocks: innermost,
+ *   nothing sleeps under them
+ *
+ * Pinning (pin_user_pages_fast(), mmap_lock) happens with none of the
+ * module's locks held.  ioasid_policy_lock (policy.c) serialises loading,
+ * replacing and unloading the policy and reading its counters; it is taken
+ * with nothing else held.  Policy hooks run under rcu_read_lock() and
+ * never sleep.
  */
 #ifndef _IOASID_PRIVATE_H
 #define _IOASID_PRIVATE_H
