@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * /dev/ioasid: one context per open, the table of objects it owns, and the
- * ioctl dispatcher.
+ * Contexts: one per open of /dev/ioasid, and the table of objects each owns.
  *
  * Object lifetime, the one rule every object type follows:
  *
@@ -33,19 +32,13 @@
  * the file, bound devices hold a reference on it, introspection holds
  * ioasid_ctx_table_mutex.
  */
-#include <linux/cgroup.h>
 #include <linux/cred.h>
-#include <linux/file.h>
 #include <linux/fs.h>
-#include <linux/miscdevice.h>
-#include <linux/module.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
-#include <linux/uaccess.h>
 #include <linux/wait.h>
 
-#include "ioas.h"
-#include "ioasid_private.h"
+#include "context.h"
 #include "trace.h"
 
 static const struct ioasid_object_ops *ioasid_object_ops[IOASID_OBJ_MAX];
@@ -274,7 +267,13 @@ void ioasid_object_remove_held(struct ioasid_object *obj)
 	ioasid_object_destroy_removed(obj);
 }
 
-static int ioasid_destroy_ioctl(struct ioasid_ucmd *ucmd)
+/**
+ * ioasid_destroy_ioctl() - IOASID_DESTROY
+ * @ucmd: the ioctl
+ *
+ * Return: 0, -ENOENT or -EBUSY.
+ */
+int ioasid_destroy_ioctl(struct ioasid_ucmd *ucmd)
 {
 	struct ioasid_destroy *cmd = ucmd->cmd;
 	struct ioasid_ctx *ctx = ucmd->ctx;
@@ -297,143 +296,16 @@ static int ioasid_destroy_ioctl(struct ioasid_ucmd *ucmd)
 }
 
 /**
- * ioasid_ucmd_writable() - make sure the ioctl struct can be written back
- * @ucmd: the ioctl
- * @cmd_len: bytes of the struct the kernel knows
+ * ioasid_ctx_open() - the open of /dev/ioasid: a new context
+ * @inode: its inode
+ * @file: the file being opened; its private_data becomes the context
  *
- * For ioctls that create something user space only learns about from the
- * reply: writing the unchanged struct back first turns a read-only or
- * unmapped struct into -EFAULT before anything is done.
+ * The open method of /dev/ioasid's file operations (main.c), which is how
+ * ioasid_ctx_from_file() recognises a context's file.
  *
- * Return: 0 or -EFAULT.
+ * Return: 0, -ENOMEM, or -EBUSY when every id is taken.
  */
-int ioasid_ucmd_writable(struct ioasid_ucmd *ucmd, size_t cmd_len)
-{
-	return ioasid_ucmd_respond(ucmd, cmd_len);
-}
-
-/**
- * ioasid_ucmd_respond() - copy the ioctl struct back to user space
- * @ucmd: the ioctl
- * @cmd_len: bytes of the struct the kernel knows
- *
- * Return: 0 or -EFAULT.
- */
-int ioasid_ucmd_respond(struct ioasid_ucmd *ucmd, size_t cmd_len)
-{
-	if (copy_to_user(ucmd->ubuffer, ucmd->cmd,
-			 min_t(size_t, ucmd->user_size, cmd_len)))
-		return -EFAULT;
-	return 0;
-}
-
-union ioasid_ucmd_buffer {
-	struct ioasid_destroy destroy;
-	struct ioasid_ioas_alloc ioas_alloc;
-	struct ioasid_ioas_iova_ranges iova_ranges;
-	struct ioasid_ioas_map map;
-	struct ioasid_ioas_unmap unmap;
-	struct ioasid_pasid_alloc pasid_alloc;
-	struct ioasid_pasid_free pasid_free;
-	struct ioasid_device_bind device_bind;
-	struct ioasid_device_unbind device_unbind;
-	struct ioasid_device_attach device_attach;
-	struct ioasid_device_detach device_detach;
-	struct ioasid_device_info device_info;
-	struct ioasid_region_info region_info;
-	struct ioasid_test test;
-};
-
-/**
- * ioasid_ioctl_dispatch() - run an ioctl from a table of IOASID_IOCTL_OPs
- * @ops: the table, indexed by _IOC_NR(cmd) - IOASID_CMD_BASE
- * @nr_ops: its length
- * @cmd: the ioctl number
- * @arg: the user pointer to its struct
- * @ucmd: ctx or idev set by the caller; the rest is filled in here
- *
- * Copies the struct in (zero-extending an older, shorter one; refusing a
- * newer, longer one whose extra bytes are not zero) and calls the handler.
- *
- * Return: the handler's result, -ENOTTY for a number not in @ops, -EINVAL
- * for a size below the struct's first version, -E2BIG, -EFAULT.
- */
-long ioasid_ioctl_dispatch(const struct ioasid_ioctl_op *ops, size_t nr_ops,
-			   unsigned int cmd, unsigned long arg,
-			   struct ioasid_ucmd *ucmd)
-{
-	const struct ioasid_ioctl_op *op;
-	union ioasid_ucmd_buffer buf;
-	unsigned int nr = _IOC_NR(cmd);
-	int rc;
-
-	if (nr < IOASID_CMD_BASE || nr - IOASID_CMD_BASE >= nr_ops)
-		return -ENOTTY;
-	op = &ops[nr - IOASID_CMD_BASE];
-	if (!op->execute || op->ioctl_num != cmd)
-		return -ENOTTY;
-	if (WARN_ON(op->size > sizeof(buf)))
-		return -EINVAL;
-
-	ucmd->ubuffer = (void __user *)arg;
-	rc = get_user(ucmd->user_size, (u32 __user *)ucmd->ubuffer);
-	if (rc)
-		return rc;
-	if (ucmd->user_size < op->min_size)
-		return -EINVAL;
-	rc = copy_struct_from_user(&buf, op->size, ucmd->ubuffer,
-				   ucmd->user_size);
-	if (rc)
-		return rc;
-	ucmd->cmd = &buf;
-	return op->execute(ucmd);
-}
-
-static const struct ioasid_ioctl_op ioasid_ioctl_ops[] = {
-	IOASID_IOCTL_OP(IOASID_DESTROY, ioasid_destroy_ioctl,
-			struct ioasid_destroy, id),
-	IOASID_IOCTL_OP(IOASID_IOAS_ALLOC, ioasid_ioas_alloc_ioctl,
-			struct ioasid_ioas_alloc, out_ioas_id),
-	IOASID_IOCTL_OP(IOASID_IOAS_IOVA_RANGES, ioasid_ioas_iova_ranges_ioctl,
-			struct ioasid_ioas_iova_ranges, out_iova_alignment),
-	IOASID_IOCTL_OP(IOASID_IOAS_MAP, ioasid_ioas_map_ioctl,
-			struct ioasid_ioas_map, iova),
-	IOASID_IOCTL_OP(IOASID_IOAS_UNMAP, ioasid_ioas_unmap_ioctl,
-			struct ioasid_ioas_unmap, length),
-	IOASID_IOCTL_OP(IOASID_PASID_ALLOC, ioasid_pasid_alloc_ioctl,
-			struct ioasid_pasid_alloc, __reserved),
-	IOASID_IOCTL_OP(IOASID_PASID_FREE, ioasid_pasid_free_ioctl,
-			struct ioasid_pasid_free, pasid),
-	IOASID_IOCTL_OP(IOASID_TEST, ioasid_test_ioctl, struct ioasid_test,
-			__pad),
-};
-
-static long ioasid_fops_ioctl(struct file *filp, unsigned int cmd,
-			      unsigned long arg)
-{
-	struct ioasid_ucmd ucmd = { .ctx = filp->private_data };
-
-	return ioasid_ioctl_dispatch(ioasid_ioctl_ops,
-				     ARRAY_SIZE(ioasid_ioctl_ops), cmd, arg,
-				     &ucmd);
-}
-
-/**
- * ioasid_current_cgroup_id() - the cgroup v2 id of the current task
- *
- * Return: the id (1, the root, without cgroup v2).
- */
-u64 ioasid_current_cgroup_id(void)
-{
-	u64 id;
-
-	rcu_read_lock();
-	id = cgroup_id(task_dfl_cgroup(current));
-	rcu_read_unlock();
-	return id;
-}
-
-static int ioasid_fops_open(struct inode *inode, struct file *filp)
+int ioasid_ctx_open(struct inode *inode, struct file *file)
 {
 	struct ioasid_ctx *ctx;
 	int rc;
@@ -444,11 +316,11 @@ static int ioasid_fops_open(struct inode *inode, struct file *filp)
 	xa_init_flags(&ctx->objects, XA_FLAGS_ALLOC1 | XA_FLAGS_ACCOUNT);
 	xa_init(&ctx->pasids);
 	init_waitqueue_head(&ctx->destroy_wait);
-	ctx->file = filp;
-	ctx->owner_tgid = task_tgid_nr(current);
-	ctx->owner_uid = from_kuid_munged(&init_user_ns, current_uid());
+	ctx->file = file;
+	ctx->owner.owner_tgid = task_tgid_nr(current);
+	ctx->owner.owner_uid = from_kuid_munged(&init_user_ns, current_uid());
+	ctx->owner.owner_cgroup_id = ioasid_current_cgroup_id();
 	get_task_comm(ctx->owner_comm, current);
-	ctx->owner_cgroup_id = ioasid_current_cgroup_id();
 
 	rc = xa_alloc_cyclic(&ioasid_ctx_ids, &ctx->id, ctx, xa_limit_32b,
 			     &ioasid_ctx_next_id, GFP_KERNEL);
@@ -456,14 +328,36 @@ static int ioasid_fops_open(struct inode *inode, struct file *filp)
 		kfree(ctx);
 		return rc;
 	}
-	filp->private_data = ctx;
-	trace_ioasid_ctx_create(ctx->id, ctx->owner_tgid, ctx->owner_uid);
+	ctx->owner.id = ctx->id;
+	file->private_data = ctx;
+	trace_ioasid_ctx_create(ctx->id, ctx->owner.owner_tgid,
+				ctx->owner.owner_uid);
 	return 0;
 }
 
-static int ioasid_fops_release(struct inode *inode, struct file *filp)
+/**
+ * ioasid_ctx_from_file() - the context behind a /dev/ioasid file
+ * @file: any file
+ *
+ * Return: the context, or ERR_PTR(-EBADF) if @file is not /dev/ioasid.
+ */
+struct ioasid_ctx *ioasid_ctx_from_file(struct file *file)
 {
-	struct ioasid_ctx *ctx = filp->private_data;
+	if (file->f_op->open != ioasid_ctx_open)
+		return ERR_PTR(-EBADF);
+	return file->private_data;
+}
+
+/**
+ * ioasid_ctx_destroy() - the last reference to a context's file is gone
+ * @ctx: the context; its PASIDs were given back already
+ *
+ * No ioctl runs, no device is bound, no introspection looks.  The only
+ * users left are objects holding each other (a nested IOAS its parent):
+ * those nobody holds go first, until all went.
+ */
+void ioasid_ctx_destroy(struct ioasid_ctx *ctx)
+{
 	struct ioasid_object *obj;
 	unsigned long id;
 
@@ -472,13 +366,6 @@ static int ioasid_fops_release(struct inode *inode, struct file *filp)
 	xa_erase(&ioasid_ctx_ids, ctx->id);
 	mutex_unlock(&ioasid_ctx_table_mutex);
 
-	/*
-	 * The last reference to the file is gone: no ioctl runs, no device
-	 * is bound, no introspection looks.  The only users left are objects
-	 * holding each other (a nested IOAS its parent): destroy those nobody
-	 * holds first, until all went.
-	 */
-	ioasid_pasid_release_ctx(ctx);
 	while (!xa_empty(&ctx->objects)) {
 		bool progress = false;
 
@@ -497,30 +384,9 @@ static int ioasid_fops_release(struct inode *inode, struct file *filp)
 			break;	/* leak rather than free what is in use */
 	}
 	xa_destroy(&ctx->objects);
+	xa_destroy(&ctx->pasids);
 	trace_ioasid_ctx_destroy(ctx->id);
 	kfree(ctx);
-	return 0;
-}
-
-static const struct file_operations ioasid_fops = {
-	.owner = THIS_MODULE,
-	.open = ioasid_fops_open,
-	.release = ioasid_fops_release,
-	.unlocked_ioctl = ioasid_fops_ioctl,
-	.compat_ioctl = compat_ptr_ioctl,
-};
-
-/**
- * ioasid_ctx_from_file() - the context behind a /dev/ioasid file
- * @file: any file
- *
- * Return: the context, or ERR_PTR(-EBADF) if @file is not /dev/ioasid.
- */
-struct ioasid_ctx *ioasid_ctx_from_file(struct file *file)
-{
-	if (file->f_op != &ioasid_fops)
-		return ERR_PTR(-EBADF);
-	return file->private_data;
 }
 
 /**
@@ -530,15 +396,7 @@ struct ioasid_ctx *ioasid_ctx_from_file(struct file *file)
  */
 int ioasid_ctx_count(void)
 {
-	struct ioasid_ctx *ctx;
-	unsigned long id;
-	int n = 0;
-
-	xa_lock(&ioasid_ctx_ids);
-	xa_for_each(&ioasid_ctx_ids, id, ctx)
-		n++;
-	xa_unlock(&ioasid_ctx_ids);
-	return n;
+	return ioasid_xa_count(&ioasid_ctx_ids);
 }
 
 /**
@@ -594,24 +452,6 @@ void ioasid_ctx_get_info(struct ioasid_ctx *ctx, struct ioasid_ctx_info *info)
 			info->nr_devices++;
 	}
 	xa_unlock(&ctx->objects);
-	info->nr_pasids = ioasid_pasid_ctx_count(ctx);
 	info->mapped_bytes = atomic64_read(&ctx->mapped_bytes);
 	info->pinned_pages = atomic64_read(&ctx->pinned_pages);
-}
-
-static struct miscdevice ioasid_misc = {
-	.minor = MISC_DYNAMIC_MINOR,
-	.name = "ioasid",
-	.fops = &ioasid_fops,
-	.mode = 0660,
-};
-
-int ioasid_misc_register(void)
-{
-	return misc_register(&ioasid_misc);
-}
-
-void ioasid_misc_deregister(void)
-{
-	misc_deregister(&ioasid_misc);
 }

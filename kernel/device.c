@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The device core: the device fd (bind, unbind, attach, detach, info), the
- * binding object in a context, and the life cycle that keeps a device
+ * The device core: the device fd's operations (bind, unbind, attach,
+ * detach, info), the binding object in a context, the sharing of domains
+ * by the devices of an IOAS, and the life cycle that keeps a device
  * blocked from DMA whenever nobody attached it: whatever the order of
  * unbind, fd close, process exit and driver removal.
  *
@@ -11,11 +12,11 @@
 #include <linux/fs.h>
 #include <linux/module.h>
 #include <linux/slab.h>
-#include <linux/uaccess.h>
 
 #include "device.h"
 #include "domain.h"
 #include "ioas.h"
+#include "pasid.h"
 #include "trace.h"
 
 /* Every registered device by id, for introspection. */
@@ -106,15 +107,7 @@ void ioasid_device_unregister(struct ioasid_device *idev)
  */
 unsigned int ioasid_device_count(void)
 {
-	struct ioasid_device *idev;
-	unsigned long id;
-	unsigned int n = 0;
-
-	xa_lock(&ioasid_devices);
-	xa_for_each(&ioasid_devices, id, idev)
-		n++;
-	xa_unlock(&ioasid_devices);
-	return n;
+	return ioasid_xa_count(&ioasid_devices);
 }
 
 /**
@@ -138,6 +131,121 @@ struct ioasid_device *ioasid_device_get_next(unsigned long *index)
 	return idev;
 }
 
+/* --- sharing domains ---------------------------------------------------- */
+
+/*
+ * Serialises finding, adding and dropping domains, so two devices of one
+ * IOMMU attaching at once end up sharing one domain, and a domain whose
+ * last user is going cannot be found and reused.  Nests inside the
+ * group's lock; takes the IOAS's iova_rwsem.
+ */
+static DEFINE_MUTEX(ioasid_domain_lock);
+
+static int ioasid_domain_dev_attach(struct ioasid_device *idev,
+				    struct ioasid_domain *domain, u32 pasid)
+{
+	if (pasid == IOASID_NO_PASID)
+		return idev->ops->attach_group(idev, domain);
+	return idev->ops->attach_pasid(idev, domain, pasid);
+}
+
+static void ioasid_domain_dev_detach(struct ioasid_device *idev,
+				     struct ioasid_domain *domain, u32 pasid)
+{
+	if (pasid == IOASID_NO_PASID)
+		idev->ops->detach_group(idev, domain);
+	else
+		idev->ops->detach_pasid(idev, domain, pasid);
+}
+
+/* Drop a users reference, ioasid_domain_lock held. */
+static void __ioasid_domain_put(struct ioasid_domain *domain)
+{
+	lockdep_assert_held(&ioasid_domain_lock);
+	if (refcount_dec_and_test(&domain->users)) {
+		iopt_remove_domain(domain->iopt, domain);
+		domain->ops->free(domain);
+	}
+}
+
+/**
+ * ioasid_device_domain_attach() - make @idev translate through a domain of @ioas
+ * @ioas: the IOAS being attached to
+ * @idev: the device attaching
+ * @pasid: IOASID_NO_PASID to attach the device's group, or a PASID
+ *
+ * Uses the domain @ioas already feeds for the device's IOMMU, or brings a
+ * new one.  A new domain is attached while still empty (the device reaches
+ * nothing yet), so that its aperture is the one the IOMMU driver settles
+ * on at attach, and only then programmed with the mappings of @ioas.
+ *
+ * Return: the domain, with a users reference for the caller, or an
+ * ERR_PTR: -ENOMEM, -EADDRINUSE when a mapping of @ioas lies outside the
+ * aperture of a new domain, or the error of the attach itself.
+ */
+static struct ioasid_domain *ioasid_device_domain_attach(struct ioasid_ioas *ioas,
+					   struct ioasid_device *idev,
+					   u32 pasid)
+{
+	const void *owner = idev->ops->domain_owner(idev);
+	struct ioasid_domain *domain;
+	int rc;
+
+	lockdep_assert_held(&idev->lock);
+	if (pasid == IOASID_NO_PASID)
+		lockdep_assert_held(&idev->group->lock);
+	mutex_lock(&ioasid_domain_lock);
+	domain = iopt_find_domain(&ioas->iopt, owner);
+	if (domain) {
+		rc = ioasid_domain_dev_attach(idev, domain, pasid);
+		if (rc)
+			goto err_put;
+		goto out;
+	}
+
+	domain = idev->ops->domain_alloc(idev);
+	if (IS_ERR(domain))
+		goto out;
+	domain->owner = owner;
+	refcount_set(&domain->users, 1);
+	rc = ioasid_domain_dev_attach(idev, domain, pasid);
+	if (rc)
+		goto err_free;
+	if (domain->ops->update_aperture)
+		domain->ops->update_aperture(domain);
+	rc = iopt_add_domain(&ioas->iopt, domain);
+	if (rc) {
+		ioasid_domain_dev_detach(idev, domain, pasid);
+		goto err_free;
+	}
+out:
+	mutex_unlock(&ioasid_domain_lock);
+	return domain;
+
+err_put:
+	__ioasid_domain_put(domain);
+	mutex_unlock(&ioasid_domain_lock);
+	return ERR_PTR(rc);
+err_free:
+	domain->ops->free(domain);
+	mutex_unlock(&ioasid_domain_lock);
+	return ERR_PTR(rc);
+}
+
+/**
+ * ioasid_device_domain_put() - drop a users reference
+ * @domain: the domain; the last user takes it out of its IOAS (unmapping
+ *	everything) and frees it
+ *
+ * Devices must no longer translate through @domain (detached first).
+ */
+static void ioasid_device_domain_put(struct ioasid_domain *domain)
+{
+	mutex_lock(&ioasid_domain_lock);
+	__ioasid_domain_put(domain);
+	mutex_unlock(&ioasid_domain_lock);
+}
+
 /* --- attachments -------------------------------------------------------- */
 
 struct ioasid_resv_arg {
@@ -149,7 +257,7 @@ static int ioasid_reserve_one(u64 start, u64 last, void *arg)
 {
 	struct ioasid_resv_arg *r = arg;
 
-	return ioasid_ioas_reserve(r->ioas, r->owner, start, last);
+	return iopt_reserve(&r->ioas->iopt, r->owner, start, last);
 }
 
 /* Attach the device's group (the hardware's granularity) to @attach. */
@@ -169,7 +277,7 @@ static int ioasid_attach_group(struct ioasid_device *idev,
 		domain = group->domain;
 		refcount_inc(&domain->users);
 	} else {
-		domain = ioasid_domain_attach(attach->ioas, idev,
+		domain = ioasid_device_domain_attach(attach->ioas, idev,
 					      IOASID_NO_PASID);
 		if (IS_ERR(domain)) {
 			rc = PTR_ERR(domain);
@@ -197,7 +305,7 @@ static void ioasid_detach_group(struct ioasid_device *idev,
 		group->domain = NULL;
 	}
 	/* After detach_group: the group no longer translates through it. */
-	ioasid_domain_put(attach->domain);
+	ioasid_device_domain_put(attach->domain);
 	mutex_unlock(&group->lock);
 }
 
@@ -206,7 +314,7 @@ static int ioasid_attach_pasid(struct ioasid_device *idev,
 {
 	struct ioasid_domain *domain;
 
-	domain = ioasid_domain_attach(attach->ioas, idev, attach->pasid);
+	domain = ioasid_device_domain_attach(attach->ioas, idev, attach->pasid);
 	if (IS_ERR(domain))
 		return PTR_ERR(domain);
 	attach->domain = domain;
@@ -227,7 +335,7 @@ static int ioasid_device_do_attach(struct ioasid_device *idev, u32 ioas_id,
 		if (binding->rid)
 			return -EBUSY;
 	} else {
-		if (!(idev->flags & IOASID_DEVICE_INFO_PASID))
+		if (!(idev->ident.flags & IOASID_DEVICE_INFO_PASID))
 			return -EOPNOTSUPP;
 		if (xa_load(&binding->pasids, pasid))
 			return -EBUSY;
@@ -242,10 +350,19 @@ static int ioasid_device_do_attach(struct ioasid_device *idev, u32 ioas_id,
 		rc = PTR_ERR(attach->ioas);
 		goto err_free;
 	}
-	rc = ioasid_policy_device_attach(ctx, idev, binding->obj.id, ioas_id,
-					 pasid);
-	if (rc)
-		goto err_put_ioas;
+	if (ioasid_policy_has(device_attach)) {
+		struct ioasid_policy_device dev;
+		struct ioasid_policy_group grp;
+
+		ioasid_device_describe(idev, binding->obj.id, &dev);
+		ioasid_group_describe(idev->group, &grp);
+		rc = ioasid_policy_device_attach(&ctx->owner, &dev, &grp,
+						 ioas_id,
+						 pasid == IOASID_NO_PASID ?
+						 0 : pasid);
+		if (rc)
+			goto err_put_ioas;
+	}
 	if (pasid != IOASID_NO_PASID) {
 		rc = ioasid_pasid_attach_get(ctx, pasid);
 		if (rc)
@@ -284,7 +401,7 @@ static int ioasid_device_do_attach(struct ioasid_device *idev, u32 ioas_id,
 	return 0;
 
 err_resv:
-	ioasid_ioas_unreserve(attach->ioas, attach);
+	iopt_unreserve(&attach->ioas->iopt, attach);
 	ioasid_ioas_attach_end(attach->ioas);
 err_xa:
 	if (pasid != IOASID_NO_PASID)
@@ -316,14 +433,14 @@ static void ioasid_device_do_detach(struct ioasid_device *idev,
 		binding->rid = NULL;
 	} else {
 		idev->ops->detach_pasid(idev, attach->domain, attach->pasid);
-		ioasid_domain_put(attach->domain);
+		ioasid_device_domain_put(attach->domain);
 		xa_erase(&binding->pasids, attach->pasid);
 		ioasid_pasid_attach_put(ctx, attach->pasid);
 	}
-	ioasid_ioas_unreserve(attach->ioas, attach);
+	iopt_unreserve(&attach->ioas->iopt, attach);
 	ioasid_ioas_attach_end(attach->ioas);
 	trace_ioasid_device_detach(ctx->id, binding->obj.id,
-				   ioasid_ioas_id(attach->ioas),
+				   attach->ioas->obj.id,
 				   attach->pasid == IOASID_NO_PASID ?
 				   0 : attach->pasid);
 	kfree(attach);
@@ -371,6 +488,7 @@ static int ioasid_device_do_bind(struct ioasid_device *idev,
 {
 	struct ioasid_group *group = idev->group;
 	struct ioasid_binding *binding;
+	struct ioasid_policy_device dev;
 	int rc;
 
 	lockdep_assert_held(&idev->lock);
@@ -390,7 +508,8 @@ static int ioasid_device_do_bind(struct ioasid_device *idev,
 		rc = -EBUSY;
 		goto err_unlock;
 	}
-	if (!ioasid_group_viable_locked(group, ctx, idev)) {
+	ioasid_device_describe(idev, 0, &dev);
+	if (!ioasid_group_viable_locked(group, &ctx->owner, &dev)) {
 		rc = -EBUSY;
 		goto err_unlock;
 	}
@@ -435,13 +554,28 @@ static void ioasid_device_release_group(struct ioasid_device *idev,
 	mutex_unlock(&group->lock);
 }
 
+/* Tell the policy a device was bound or is being unbound. */
+static void ioasid_device_notify_bind(struct ioasid_device *idev, bool bind)
+{
+	struct ioasid_binding *binding = idev->binding;
+	struct ioasid_policy_device dev;
+	struct ioasid_policy_group grp;
+
+	if (!(bind ? ioasid_policy_has(device_bind) :
+	      ioasid_policy_has(device_unbind)))
+		return;
+	ioasid_device_describe(idev, binding->obj.id, &dev);
+	ioasid_group_describe(idev->group, &grp);
+	ioasid_policy_device_bind(&binding->obj.ctx->owner, &dev, &grp, bind);
+}
+
 /* Second half of a bind: nothing can fail any more, make it visible. */
 static void ioasid_device_bind_commit(struct ioasid_device *idev)
 {
 	struct ioasid_binding *binding = idev->binding;
 	struct ioasid_ctx *ctx = binding->obj.ctx;
 
-	ioasid_policy_device_bind(ctx, idev, binding->obj.id, true);
+	ioasid_device_notify_bind(idev, true);
 	trace_ioasid_device_bind(ctx->id, binding->obj.id, idev->name);
 	ioasid_object_finalize(&binding->obj);
 }
@@ -475,7 +609,7 @@ static void ioasid_device_unbind_locked(struct ioasid_device *idev)
 	idev->ops->stop(idev);
 	ioasid_device_release_group(idev, ctx);
 
-	ioasid_policy_device_bind(ctx, idev, binding->obj.id, false);
+	ioasid_device_notify_bind(idev, false);
 	trace_ioasid_device_unbind(ctx->id, binding->obj.id, idev->name);
 	idev->binding = NULL;
 	ioasid_object_remove_held(&binding->obj);
@@ -606,30 +740,22 @@ out:
 static int ioasid_device_info_ioctl(struct ioasid_ucmd *ucmd)
 {
 	struct ioasid_device_info *cmd = ucmd->cmd;
-	struct ioasid_device *idev = ucmd->idev;
-	struct ioasid_binding *binding;
+	struct ioasid_device_snapshot snap;
 
 	if (cmd->flags)
 		return -EOPNOTSUPP;
-	mutex_lock(&idev->lock);
-	binding = idev->binding;
-	cmd->out_flags = idev->flags;
-	if (binding)
-		cmd->out_flags |= IOASID_DEVICE_INFO_BOUND;
-	if (binding && binding->rid)
-		cmd->out_flags |= IOASID_DEVICE_INFO_ATTACHED;
-	cmd->out_num_regions = idev->num_regions;
-	cmd->out_dev_id = binding ? binding->obj.id : 0;
-	cmd->out_group_id = idev->group->id;
-	cmd->out_segment = idev->segment;
-	cmd->out_bus = idev->bus;
-	cmd->out_devfn = idev->devfn;
-	cmd->out_vendor = idev->vendor;
-	cmd->out_device = idev->device;
-	cmd->out_class = idev->class;
-	cmd->out_ioas_id = binding && binding->rid ?
-			   ioasid_ioas_id(binding->rid->ioas) : 0;
-	mutex_unlock(&idev->lock);
+	ioasid_device_snapshot(ucmd->idev, &snap, NULL, NULL);
+	cmd->out_flags = snap.desc.flags;
+	cmd->out_num_regions = snap.num_regions;
+	cmd->out_dev_id = snap.desc.dev_id;
+	cmd->out_group_id = snap.group_id;
+	cmd->out_segment = snap.desc.segment;
+	cmd->out_bus = snap.desc.bus;
+	cmd->out_devfn = snap.desc.devfn;
+	cmd->out_vendor = snap.desc.vendor;
+	cmd->out_device = snap.desc.device;
+	cmd->out_class = snap.desc.class;
+	cmd->out_ioas_id = snap.ioas_id;
 	return ioasid_ucmd_respond(ucmd, sizeof(*cmd));
 }
 
@@ -767,6 +893,67 @@ struct ioasid_device *ioasid_device_from_file(struct file *file)
 	if (file->f_op != &ioasid_device_fops)
 		return ERR_PTR(-EBADF);
 	return file->private_data;
+}
+
+/**
+ * ioasid_device_describe() - the device as a policy sees it
+ * @idev: the device
+ * @dev_id: its id in the context it is bound to (0 while binding)
+ * @desc: out
+ */
+void ioasid_device_describe(struct ioasid_device *idev, u32 dev_id,
+			    struct ioasid_policy_device *desc)
+{
+	*desc = idev->ident;
+	desc->dev_id = dev_id;
+}
+
+/**
+ * ioasid_device_snapshot() - a device as introspection shows it
+ * @idev: the device
+ * @snap: out
+ * @pasid: called for each PASID attachment (the PASID and its IOAS), or
+ *	NULL; under the device's lock
+ * @arg: passed to @pasid
+ *
+ * Return: 0, or what @pasid returned when it stopped the walk.
+ */
+int ioasid_device_snapshot(struct ioasid_device *idev,
+			   struct ioasid_device_snapshot *snap,
+			   int (*pasid)(u32 pasid, u32 ioas_id, void *arg),
+			   void *arg)
+{
+	struct ioasid_binding *binding;
+	struct ioasid_attach *attach;
+	unsigned long index;
+	int rc = 0;
+
+	memset(snap, 0, sizeof(*snap));
+	mutex_lock(&idev->lock);
+	binding = idev->binding;
+	ioasid_device_describe(idev, binding ? binding->obj.id : 0,
+			       &snap->desc);
+	snap->id = idev->id;
+	strscpy(snap->name, idev->name, sizeof(snap->name));
+	snap->group_id = idev->group->id;
+	snap->num_regions = idev->num_regions;
+	if (binding) {
+		snap->desc.flags |= IOASID_DEVICE_INFO_BOUND;
+		/* A bound device holds its context's file: ctx is alive. */
+		snap->ctx_id = binding->obj.ctx->id;
+		if (binding->rid) {
+			snap->desc.flags |= IOASID_DEVICE_INFO_ATTACHED;
+			snap->ioas_id = binding->rid->ioas->obj.id;
+		}
+		if (pasid)
+			xa_for_each(&binding->pasids, index, attach) {
+				rc = pasid(index, attach->ioas->obj.id, arg);
+				if (rc)
+					break;
+			}
+	}
+	mutex_unlock(&idev->lock);
+	return rc;
 }
 
 void ioasid_device_init(void)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Devices and IOMMU groups, as the backends (device_pci.c, device_mock.c)
- * and the device core (device.c, group.c) share them.
+ * Devices, as the backends (device_pci.c, device_mock.c) and the device
+ * core (device.c) share them.
  *
  * A struct ioasid_device lives as long as its backend keeps it (a PCI
  * device bound to the ioasid-pci stub, a mock device until its fd closes).
@@ -18,7 +18,8 @@
 #include <linux/types.h>
 #include <linux/xarray.h>
 
-#include "ioasid_private.h"
+#include "context.h"
+#include "group.h"
 
 struct device;
 struct iommu_group;
@@ -97,13 +98,9 @@ struct ioasid_device_ops {
  * @removed: the backend is gone (driver unbound); every fd op fails
  *	with -ENODEV
  * @id: system-wide id, for introspection
- * @flags: IOASID_DEVICE_INFO_PCI/MOCK/PASID
- * @segment: PCI segment
- * @bus: PCI bus
- * @devfn: PCI device and function
- * @vendor: PCI vendor id
- * @device: PCI device id
- * @class: PCI class code
+ * @ident: what the device is, as a policy sees it (@ident.dev_id stays 0:
+ *	the id is the binding's); @ident.flags: IOASID_DEVICE_INFO_PCI,
+ *	_MOCK, _PASID
  * @num_regions: region indexes the device fd has
  * @name: "0000:00:03.0" or "mock<N>"
  */
@@ -117,13 +114,7 @@ struct ioasid_device {
 	struct file *file;
 	bool removed;
 	u32 id;
-	u32 flags;
-	u16 segment;
-	u8 bus;
-	u8 devfn;
-	u16 vendor;
-	u16 device;
-	u32 class;
+	struct ioasid_policy_device ident;
 	u32 num_regions;
 	char name[32];
 };
@@ -166,83 +157,39 @@ void ioasid_device_unregister(struct ioasid_device *idev);
 void ioasid_device_put(struct ioasid_device *idev);
 int ioasid_device_open(struct ioasid_device *idev, struct file *file);
 struct ioasid_device *ioasid_device_from_file(struct file *file);
-bool ioasid_device_attached(struct ioasid_device *idev);
 extern const struct file_operations ioasid_device_fops;
+bool ioasid_device_attached(struct ioasid_device *idev);
 unsigned int ioasid_device_count(void);
 struct ioasid_device *ioasid_device_get_next(unsigned long *index);
 void ioasid_device_init(void);
 
 /**
- * struct ioasid_group_ops - what a group type provides
- * @nr_members: devices in the group, ours or not
- * @verdict: the kernel's viability verdict; on "not viable" writes the
- *	reason (naming the offending member) into @reason
- * @release: free the type's part of the group
+ * struct ioasid_device_snapshot - a device as introspection shows it
+ * @id: system-wide id
+ * @name: "0000:00:03.0" or "mock<N>"
+ * @desc: its identity, its dev_id in the bound context (0: none), and in
+ *	@desc.flags also IOASID_DEVICE_INFO_BOUND and _ATTACHED
+ * @group_id: its group
+ * @num_regions: region indexes of its fd
+ * @ctx_id: the context it is bound to (0: none)
+ * @ioas_id: the IOAS of its attachment without PASID (0: none)
  */
-struct ioasid_group_ops {
-	u32 (*nr_members)(struct ioasid_group *group);
-	bool (*verdict)(struct ioasid_group *group, char *reason, size_t len);
-	void (*release)(struct ioasid_group *group);
-};
-
-/**
- * struct ioasid_group - an IOMMU group (real or mock)
- * @ref: devices and bindings hold references
- * @ops: the group type
- * @lock: protects the fields below; nests inside device->lock
- * @id: iommu_group_id(), or a mock id counting down from U32_MAX
- * @iommu_group: the real group, NULL for a mock one
- * @devices: our devices in the group (&struct ioasid_device.group_item)
- * @owner: context holding DMA ownership, NULL when none
- * @nr_bound: bound members (they hold the ownership)
- * @ioas: IOAS the group is attached to (without PASID), or NULL
- * @domain: domain the group translates through, or NULL (blocked)
- * @nr_attached: bound members attached to @ioas
- * @reason: why the group was last found not viable ("" if viable)
- */
-struct ioasid_group {
-	struct kref ref;
-	const struct ioasid_group_ops *ops;
-	struct mutex lock;
+struct ioasid_device_snapshot {
 	u32 id;
-	struct iommu_group *iommu_group;
-	struct list_head devices;
-	struct ioasid_ctx *owner;
-	unsigned int nr_bound;
-	struct ioasid_ioas *ioas;
-	struct ioasid_domain *domain;
-	unsigned int nr_attached;
-	char reason[128];
+	char name[32];
+	struct ioasid_policy_device desc;
+	u32 group_id;
+	u32 num_regions;
+	u32 ctx_id;
+	u32 ioas_id;
 };
 
-/* group.c */
-void ioasid_group_init(struct ioasid_group *group,
-		       const struct ioasid_group_ops *ops, u32 id);
-struct ioasid_group *ioasid_group_get(struct ioasid_group *group);
-void ioasid_group_put(struct ioasid_group *group);
-int ioasid_group_publish(struct ioasid_group *group);
-struct ioasid_group *ioasid_group_find(u32 id);
-struct ioasid_group *ioasid_group_get_next(unsigned long *index);
-bool ioasid_group_viable_locked(struct ioasid_group *group,
-				struct ioasid_ctx *ctx,
-				struct ioasid_device *idev);
-void ioasid_group_recheck(struct ioasid_group *group);
-unsigned int ioasid_group_count(void);
+int ioasid_device_snapshot(struct ioasid_device *idev,
+			   struct ioasid_device_snapshot *snap,
+			   int (*pasid)(u32 pasid, u32 ioas_id, void *arg),
+			   void *arg);
+void ioasid_device_describe(struct ioasid_device *idev, u32 dev_id,
+			    struct ioasid_policy_device *desc);
 
-/* domain.c: sharing domains between the devices of an IOAS */
-struct ioasid_domain *ioasid_domain_attach(struct ioasid_ioas *ioas,
-					   struct ioasid_device *idev,
-					   u32 pasid);
-void ioasid_domain_put(struct ioasid_domain *domain);
-
-/* device_pci.c */
-int ioasid_pci_init(void);
-void ioasid_pci_exit(void);
-
-/* device_mock.c */
-struct file *ioasid_mock_create(struct ioasid_test_mock_create *cmd);
-int ioasid_mock_dma(struct ioasid_test_mock_dma *cmd);
-int ioasid_mock_set_driver(struct ioasid_test_mock_set_driver *cmd);
-unsigned int ioasid_mock_count(void);
 
 #endif /* _IOASID_DEVICE_H */

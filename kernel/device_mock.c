@@ -22,8 +22,9 @@
 #include <linux/slab.h>
 
 #include "device.h"
+#include "device_mock.h"
 #include "domain.h"
-#include "ioas.h"
+#include "io_pagetable.h"
 
 /* Domains of mock devices are interchangeable: one mock IOMMU. */
 static const char ioasid_mock_iommu[] = "mock-iommu";
@@ -291,10 +292,9 @@ struct file *ioasid_mock_create(struct ioasid_test_mock_create *cmd)
 	xa_init(&mock->pasid_domains);
 	mock->resv_start = cmd->resv_start;
 	mock->resv_length = cmd->resv_length;
-	mock->idev.flags = IOASID_DEVICE_INFO_MOCK;
-	if (cmd->flags & IOASID_MOCK_PASID)
-		mock->idev.flags |= IOASID_DEVICE_INFO_PASID;
-	mock->idev.class = 0xff0000;	/* "unassigned class" */
+	mock->idev.ident.flags = IOASID_DEVICE_INFO_MOCK |
+		(cmd->flags & IOASID_MOCK_PASID ? IOASID_DEVICE_INFO_PASID : 0);
+	mock->idev.ident.class = 0xff0000;	/* "unassigned class" */
 	/* Named before it is published: tracepoints and netlink show it. */
 	snprintf(mock->idev.name, sizeof(mock->idev.name), "mock%u",
 		 atomic_inc_return(&ioasid_mock_next_name));
@@ -332,7 +332,7 @@ static struct ioasid_device *ioasid_mock_get(int fd)
 	if (!fd_file(f))
 		return idev;
 	idev = ioasid_device_from_file(fd_file(f));
-	if (!IS_ERR(idev) && (idev->flags & IOASID_DEVICE_INFO_MOCK))
+	if (!IS_ERR(idev) && (idev->ident.flags & IOASID_DEVICE_INFO_MOCK))
 		kref_get(&idev->ref);
 	else
 		idev = ERR_PTR(-EBADF);
@@ -456,11 +456,11 @@ int ioasid_mock_dma(struct ioasid_test_mock_dma *cmd)
 		cmd->out_fault_iova = cmd->iova;
 	} else {
 		/* Holds the translations and the pinned pages still. */
-		ioasid_ioas_read_lock(domain->ioas);
+		iopt_read_lock(domain->iopt);
 		cmd->out_fault = ioasid_mock_walk(domain, cmd->iova, buf,
 						  cmd->length, to_memory,
 						  &cmd->out_done);
-		ioasid_ioas_read_unlock(domain->ioas);
+		iopt_read_unlock(domain->iopt);
 		if (cmd->out_fault)
 			cmd->out_fault_iova = cmd->iova + cmd->out_done;
 	}

@@ -26,6 +26,7 @@
 #include <linux/unaligned.h>
 
 #include "device.h"
+#include "device_pci.h"
 #include "domain.h"
 
 #define IOASID_PCI_MINORS	256
@@ -619,15 +620,17 @@ static int ioasid_pci_probe(struct pci_dev *pdev,
 	}
 	pci->pdev = pci_dev_get(pdev);
 	init_rwsem(&pci->bar_lock);
-	pci->idev.flags = IOASID_DEVICE_INFO_PCI;
-	if (ioasid_pci_pasid_capable(pdev))
-		pci->idev.flags |= IOASID_DEVICE_INFO_PASID;
-	pci->idev.segment = pci_domain_nr(pdev->bus);
-	pci->idev.bus = pdev->bus->number;
-	pci->idev.devfn = pdev->devfn;
-	pci->idev.vendor = pdev->vendor;
-	pci->idev.device = pdev->device;
-	pci->idev.class = pdev->class;
+	pci->idev.ident = (struct ioasid_policy_device){
+		.flags = IOASID_DEVICE_INFO_PCI |
+			 (ioasid_pci_pasid_capable(pdev) ?
+			  IOASID_DEVICE_INFO_PASID : 0),
+		.segment = pci_domain_nr(pdev->bus),
+		.bus = pdev->bus->number,
+		.devfn = pdev->devfn,
+		.vendor = pdev->vendor,
+		.device = pdev->device,
+		.class = pdev->class,
+	};
 	pci->idev.num_regions = IOASID_PCI_NUM_REGIONS;
 	strscpy(pci->idev.name, pci_name(pdev), sizeof(pci->idev.name));
 

@@ -2,9 +2,10 @@
 /*
  * A domain is one translation table that devices use: a real iommu_domain
  * (PCI devices behind a hardware IOMMU) or the software page table (mock
- * devices).  An IOAS feeds one domain per IOMMU its devices sit behind and
- * keeps every one of them programmed from its area tree; the domain knows
- * nothing about areas or pages.
+ * devices).  An IOAS's page table feeds one domain per IOMMU its devices
+ * sit behind and keeps every one of them programmed from its area tree;
+ * the domain knows nothing about areas or pages.  Devices share them
+ * (device.c); this header is the backends' interface.
  */
 #ifndef _IOASID_DOMAIN_H
 #define _IOASID_DOMAIN_H
@@ -14,7 +15,7 @@
 #include <linux/types.h>
 
 struct ioasid_domain;
-struct ioasid_ioas;
+struct io_pagetable;
 struct scatterlist;
 
 /* Permissions of a translation (same values as IOMMU_READ/IOMMU_WRITE). */
@@ -40,7 +41,6 @@ struct scatterlist;
  *	IOTLB invalidation to @iotlb_sync.
  * @iotlb_sync: make every unmap so far visible to the device: after return
  *	the device reaches none of the removed pages.  May be NULL.
- * @iova_to_phys: the physical address @iova translates to, or 0.
  * @update_aperture: re-read @aperture_start/@aperture_last after the first
  *	device attached, for drivers that only settle them then.  May be NULL.
  * @free: release the domain; it translates nothing any more.
@@ -54,8 +54,6 @@ struct ioasid_domain_ops {
 	size_t (*unmap)(struct ioasid_domain *domain, unsigned long iova,
 			size_t size);
 	void (*iotlb_sync)(struct ioasid_domain *domain);
-	phys_addr_t (*iova_to_phys)(struct ioasid_domain *domain,
-				    unsigned long iova);
 	void (*update_aperture)(struct ioasid_domain *domain);
 	void (*free)(struct ioasid_domain *domain);
 };
@@ -63,8 +61,8 @@ struct ioasid_domain_ops {
 /**
  * struct ioasid_domain - a translation table fed by one IOAS
  * @ops: the domain type
- * @ioas: the IOAS that programs it (set by ioasid_ioas_add_domain())
- * @ioas_item: entry in the IOAS's domain list, under its iova_rwsem
+ * @iopt: the page table that programs it (set by iopt_add_domain())
+ * @iopt_item: entry in its domain list, under its rwsem
  * @users: attachments using the domain (groups, PASIDs); the last one to
  *	go removes it from the IOAS and frees it
  * @pgsize_bitmap: page sizes the domain can map
@@ -75,8 +73,8 @@ struct ioasid_domain_ops {
  */
 struct ioasid_domain {
 	const struct ioasid_domain_ops *ops;
-	struct ioasid_ioas *ioas;
-	struct list_head ioas_item;
+	struct io_pagetable *iopt;
+	struct list_head iopt_item;
 	refcount_t users;
 	unsigned long pgsize_bitmap;
 	u64 aperture_start;

@@ -12,6 +12,7 @@
 #include <linux/slab.h>
 
 #include "device.h"
+#include "ioas.h"
 #include "trace.h"
 
 static DEFINE_XARRAY(ioasid_groups);
@@ -116,22 +117,28 @@ void ioasid_group_put(struct ioasid_group *group)
  */
 unsigned int ioasid_group_count(void)
 {
-	struct ioasid_group *group;
-	unsigned long id;
-	unsigned int n = 0;
-
-	xa_lock(&ioasid_groups);
-	xa_for_each(&ioasid_groups, id, group)
-		n++;
-	xa_unlock(&ioasid_groups);
-	return n;
+	return ioasid_xa_count(&ioasid_groups);
 }
 
 /**
- * ioasid_group_viable_locked() - may @idev's group be handed to @ctx?
+ * ioasid_group_describe() - the group as a policy sees it
+ * @group: the group
+ * @desc: out
+ */
+void ioasid_group_describe(struct ioasid_group *group,
+			   struct ioasid_policy_group *desc)
+{
+	desc->id = group->id;
+	desc->nr_members = group->ops->nr_members(group);
+	desc->nr_bound = READ_ONCE(group->nr_bound);
+	desc->mock = !group->iommu_group;
+}
+
+/**
+ * ioasid_group_viable_locked() - may the group be handed to a context?
  * @group: the group, its lock held
  * @ctx: the context binding
- * @idev: the device being bound
+ * @dev: the device being bound
  *
  * The kernel's verdict, then the policy's (which may only tighten it
  * unless policy_may_relax is set).  A refusal's reason is left in
@@ -140,16 +147,21 @@ unsigned int ioasid_group_count(void)
  * Return: true if the bind may go ahead.
  */
 bool ioasid_group_viable_locked(struct ioasid_group *group,
-				struct ioasid_ctx *ctx,
-				struct ioasid_device *idev)
+				const struct ioasid_policy_context *ctx,
+				const struct ioasid_policy_device *dev)
 {
 	char reason[sizeof(group->reason)] = "";
+	struct ioasid_policy_group desc;
 	bool kernel, final;
 
 	lockdep_assert_held(&group->lock);
 	kernel = group->ops->verdict(group, reason, sizeof(reason));
-	final = ioasid_policy_group_viable(ctx, idev, group, kernel, reason,
-					   sizeof(reason));
+	final = kernel;
+	if (ioasid_policy_has(group_viable)) {
+		ioasid_group_describe(group, &desc);
+		final = ioasid_policy_group_viable(ctx, dev, &desc, kernel,
+						   reason, sizeof(reason));
+	}
 	strscpy(group->reason, final ? "" : reason, sizeof(group->reason));
 	trace_ioasid_group_verdict(group->id, kernel, final, reason);
 	return final;
@@ -172,4 +184,45 @@ void ioasid_group_recheck(struct ioasid_group *group)
 	strscpy(group->reason, viable ? "" : reason, sizeof(group->reason));
 	trace_ioasid_group_verdict(group->id, viable, viable, reason);
 	mutex_unlock(&group->lock);
+}
+
+/**
+ * ioasid_group_snapshot() - a group as introspection shows it
+ * @group: the group
+ * @snap: out
+ * @member: called for the name of each of our devices in it, or NULL
+ * @arg: passed to @member
+ *
+ * Return: 0, or what @member returned when it stopped the walk.
+ */
+int ioasid_group_snapshot(struct ioasid_group *group,
+			  struct ioasid_group_snapshot *snap,
+			  int (*member)(const char *name, void *arg),
+			  void *arg)
+{
+	struct ioasid_device *idev;
+	int rc = 0;
+
+	memset(snap, 0, sizeof(*snap));
+	mutex_lock(&group->lock);
+	snap->id = group->id;
+	snap->mock = !group->iommu_group;
+	snap->nr_members = group->ops->nr_members(group);
+	snap->nr_bound = group->nr_bound;
+	snap->viable = group->ops->verdict(group, snap->reason,
+					   sizeof(snap->reason));
+	if (snap->viable)
+		snap->reason[0] = 0;
+	strscpy(snap->last_reason, group->reason, sizeof(snap->last_reason));
+	/* The owner has bound members, which hold its file: it is alive. */
+	snap->ctx_id = group->owner ? group->owner->id : 0;
+	snap->ioas_id = group->ioas ? group->ioas->obj.id : 0;
+	if (member)
+		list_for_each_entry(idev, &group->devices, group_item) {
+			rc = member(idev->name, arg);
+			if (rc)
+				break;
+		}
+	mutex_unlock(&group->lock);
+	return rc;
 }

@@ -1,120 +1,181 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Inside the engine (ioas.c, io_pagetable.c, pages.c): the IOAS object, its
- * areas and the pinned pages behind them.  The rest of the module sees only
- * ioas.h.
+ * The page-table engine: one I/O page table, its mappings (the area tree)
+ * and the domains it keeps programmed.  An IOAS embeds one (ioas.h); the
+ * devices attaching to it add and remove domains, reserve IOVA ranges and,
+ * for software DMA, read-lock it.  Nothing here knows objects, contexts,
+ * devices or policies.
+ *
+ * The area tree is the truth: every domain added to the table is
+ * programmed from it and kept in step with every map and unmap.  Pages
+ * are pinned once per mapping (not per domain) and unpinned only after
+ * every domain stopped translating to them.
  */
 #ifndef _IOASID_IO_PAGETABLE_H
 #define _IOASID_IO_PAGETABLE_H
 
-#include <linux/interval_tree.h>
-#include <linux/kref.h>
+#include <linux/atomic.h>
 #include <linux/list.h>
+#include <linux/rbtree.h>
 #include <linux/rwsem.h>
+#include <linux/types.h>
 
-#include "ioas.h"
+#include "domain.h"
 
-struct mm_struct;
-struct page;
-
-/**
- * struct ioasid_pages - user pages pinned for one IOASID_IOAS_MAP
- * @ref: one per area using the pages; a partial unmap splits an area into
- *	pieces that share them
- * @ctx: the context whose counters the pins are added to
- * @mm: the mm charged (locked_vm) for the pins, grabbed for the uncharge
- * @user_va: first user address
- * @npages: length of @pages
- * @writable: pinned with FOLL_WRITE (and dirtied when unpinned)
- * @pages: the pinned pages; each area unpins its own slice when it goes
- */
-struct ioasid_pages {
-	struct kref ref;
-	struct ioasid_ctx *ctx;
-	struct mm_struct *mm;
-	unsigned long user_va;
-	unsigned long npages;
-	bool writable;
-	struct page **pages;
-};
-
-struct ioasid_pages *ioasid_pages_pin(struct ioasid_ctx *ctx,
-				      unsigned long user_va,
-				      unsigned long npages, bool writable);
-void ioasid_pages_unpin(struct ioasid_pages *pages, unsigned long index,
-			unsigned long npages);
-void ioasid_pages_put(struct ioasid_pages *pages);
+struct ioasid_iova_range;
 
 /**
- * struct ioasid_area - one mapping: a range of IOVA and what backs it
- * @node: the IOVA range, in &ioasid_ioas.areas
- * @pnode: nested IOAS only: the parent IOVA range, in &ioasid_ioas.by_parent
- * @pages: paging IOAS only: the pinned pages (a reference)
- * @page_index: paging IOAS only: index in @pages of the page at node.start
- * @prot: IOASID_PROT_READ / IOASID_PROT_WRITE
- * @free_item: on a list of areas out of the tree, to be unpinned and freed
- */
-struct ioasid_area {
-	struct interval_tree_node node;
-	struct interval_tree_node pnode;
-	struct ioasid_pages *pages;
-	unsigned long page_index;
-	int prot;
-	struct list_head free_item;
-};
-
-/**
- * struct ioasid_ioas - an I/O address space
- * @obj: the object in its context's table
- * @iova_rwsem: protects everything below, and the domains in @domains
- *	(their map/unmap, and translation by mock devices).  A nested IOAS's
- *	areas and domains change only with its parent's iova_rwsem held too
- *	(at least for reading), so holding the parent's for writing freezes
- *	every child's area tree and domain list.  Parent before child.
+ * struct io_pagetable - an I/O page table
+ * @rwsem: protects everything below, and the domains in @domains (their
+ *	map/unmap, and translation by mock devices).  A nested table's areas
+ *	and domains change only with its parent's rwsem held too (at least
+ *	for reading), so holding the parent's for writing freezes every
+ *	child's area tree and domain list.  Parent before child: see
+ *	iopt_lock().
  * @areas: the mappings, by IOVA; the source of truth for every domain
- * @by_parent: nested IOAS only: the same areas by parent IOVA
- * @reserved: reserved ranges (&struct ioasid_reserved), by IOVA; may overlap
+ * @by_parent: nested only: the same areas by parent IOVA
+ * @reserved: reserved ranges, by IOVA; may overlap
  * @domains: &struct ioasid_domain fed from @areas
- * @parent: nested IOAS only: the parent (held: it cannot be destroyed)
- * @children: paging IOAS only: nested IOAS built on it
+ * @parent: nested only: the table its IOVAs translate into
+ * @children: nested tables built on this one
  * @child_item: entry in the parent's @children
- * @nr_attached: attachments (ioasid_ioas_attach_begin()), for introspection;
- *	each also holds the object
+ * @pinned_counter: where the pins of this table are also counted (the
+ *	owning context's counter)
+ * @id: the owner's name for the table, in warnings
  * @nr_areas: number of @areas
  * @mapped_bytes: bytes in @areas
- * @pinned_pages: pages pinned for @areas (paging IOAS)
+ * @pinned_pages: pages pinned for @areas
  */
-struct ioasid_ioas {
-	struct ioasid_object obj;
-	struct rw_semaphore iova_rwsem;
+struct io_pagetable {
+	struct rw_semaphore rwsem;
 	struct rb_root_cached areas;
 	struct rb_root_cached by_parent;
 	struct rb_root_cached reserved;
 	struct list_head domains;
-	struct ioasid_ioas *parent;
+	struct io_pagetable *parent;
 	struct list_head children;
 	struct list_head child_item;
-	unsigned int nr_attached;
+	atomic64_t *pinned_counter;
+	u32 id;
 	unsigned int nr_areas;
 	u64 mapped_bytes;
 	u64 pinned_pages;
 };
 
-/* io_pagetable.c; the caller holds the locks the comments in it name. */
-void iopt_init(struct ioasid_ioas *ioas);
-int iopt_map_user(struct ioasid_ioas *ioas, unsigned long user_va,
+void iopt_init(struct io_pagetable *iopt, u32 id, atomic64_t *pinned_counter);
+/* Make @child a nested table of @parent, or undo it (no mapping left). */
+void iopt_link_child(struct io_pagetable *parent, struct io_pagetable *child);
+void iopt_unlink_child(struct io_pagetable *child);
+
+/*
+ * The nesting order: a nested table's writer holds its parent's rwsem for
+ * reading first.  Both take the table's own for writing.
+ */
+static inline void iopt_lock(struct io_pagetable *iopt)
+{
+	if (iopt->parent)
+		down_read(&iopt->parent->rwsem);
+	down_write_nested(&iopt->rwsem, iopt->parent ? SINGLE_DEPTH_NESTING : 0);
+}
+
+static inline void iopt_unlock(struct io_pagetable *iopt)
+{
+	up_write(&iopt->rwsem);
+	if (iopt->parent)
+		up_read(&iopt->parent->rwsem);
+}
+
+/*
+ * Read access for software DMA (mock devices): while held, the domains of
+ * @iopt are stable and every page they translate to stays pinned.
+ */
+static inline void iopt_read_lock(struct io_pagetable *iopt)
+{
+	down_read(&iopt->rwsem);
+}
+
+static inline void iopt_read_unlock(struct io_pagetable *iopt)
+{
+	up_read(&iopt->rwsem);
+}
+
+/* Mappings: the errnos of IOASID_IOAS_MAP and IOASID_IOAS_UNMAP. */
+int iopt_map_user(struct io_pagetable *iopt, unsigned long user_va,
 		  u64 length, u64 *iova, bool fixed, int prot);
-int iopt_map_nested(struct ioasid_ioas *ioas, u64 parent_iova, u64 length,
+int iopt_map_nested(struct io_pagetable *iopt, u64 parent_iova, u64 length,
 		    u64 *iova, bool fixed, int prot);
-int iopt_unmap(struct ioasid_ioas *ioas, u64 start, u64 last,
+int iopt_unmap(struct io_pagetable *iopt, u64 start, u64 last,
 	       u64 *unmapped);
-int iopt_get_allowed(struct ioasid_ioas *ioas,
+int iopt_get_allowed(struct io_pagetable *iopt,
 		     struct ioasid_iova_range *ranges, u32 *nr);
-int iopt_add_domain(struct ioasid_ioas *ioas, struct ioasid_domain *domain);
-void iopt_remove_domain(struct ioasid_ioas *ioas,
-			struct ioasid_domain *domain);
-int iopt_reserve(struct ioasid_ioas *ioas, const void *owner, u64 start,
+
+/*
+ * Reserved IOVA ranges of attached devices (MSI windows and the like), by
+ * owner.  Adding fails with -EADDRINUSE if a mapping overlaps the range;
+ * afterwards no mapping may be made there.  Removing drops every range of
+ * @owner.
+ */
+int iopt_reserve(struct io_pagetable *iopt, const void *owner, u64 start,
 		 u64 last);
-void iopt_unreserve(struct ioasid_ioas *ioas, const void *owner);
+void iopt_unreserve(struct io_pagetable *iopt, const void *owner);
+
+/*
+ * Domains.  Adding checks that every mapping lies inside the domain's
+ * aperture (-EADDRINUSE otherwise), restricts the allowed IOVA ranges to
+ * it, and programs the domain with every mapping (for a nested table: the
+ * composition through its parent).  All or nothing.  Removing unmaps
+ * everything from the domain (with iotlb_sync) and lifts the aperture
+ * restriction; the caller then frees the domain.  Finding returns a domain
+ * of @owner (an IOMMU) with a users reference taken, or NULL.
+ */
+int iopt_add_domain(struct io_pagetable *iopt, struct ioasid_domain *domain);
+void iopt_remove_domain(struct io_pagetable *iopt,
+			struct ioasid_domain *domain);
+struct ioasid_domain *iopt_find_domain(struct io_pagetable *iopt,
+				       const void *owner);
+
+/**
+ * struct iopt_info - a table as introspection shows it
+ * @nr_children: nested tables built on it
+ * @nr_domains: domains it programs
+ * @nr_mappings: mappings (areas)
+ * @mapped_bytes: bytes mapped
+ * @pinned_pages: pages pinned for it (0 for a nested table)
+ */
+struct iopt_info {
+	u32 nr_children;
+	u32 nr_domains;
+	u32 nr_mappings;
+	u64 mapped_bytes;
+	u64 pinned_pages;
+};
+
+/**
+ * struct iopt_mapping - one mapping
+ * @iova: first IOVA
+ * @length: bytes
+ * @source: user VA (paging) or parent IOVA (nested)
+ * @prot: IOASID_PROT_READ / IOASID_PROT_WRITE
+ */
+struct iopt_mapping {
+	u64 iova;
+	u64 length;
+	u64 source;
+	int prot;
+};
+
+/* Introspection, under the table's rwsem for reading. */
+void iopt_get_info(struct io_pagetable *iopt, struct iopt_info *info);
+/*
+ * Calls @fn for each mapping from @start_iova on (a mapping containing it
+ * counts), in IOVA order, until @fn returns non-zero, which is then
+ * returned (0 after the last one).
+ */
+int iopt_walk_mappings(struct io_pagetable *iopt, u64 start_iova,
+		       int (*fn)(const struct iopt_mapping *m, void *arg),
+		       void *arg);
+
+/* Module-wide pinned page count (IOASID_TEST_STATS). */
+u64 ioasid_pinned_pages(void);
 
 #endif /* _IOASID_IO_PAGETABLE_H */

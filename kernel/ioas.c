@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * IOAS objects: their life cycle in a context, their ioctls (alloc, IOVA
- * ranges, map, unmap) and what the rest of the module may ask of them.
- * The area tree and the domains behind it are io_pagetable.c.
+ * IOAS objects: their life cycle in a context and their ioctls (alloc,
+ * IOVA ranges, map, unmap).  The work is the engine's (io_pagetable.h),
+ * embedded in each IOAS; what this file adds is the object, the policy's
+ * say on every map and unmap, the context's byte count and the tracepoints.
  */
 #include <linux/mm.h>
 #include <linux/slab.h>
-#include <linux/uaccess.h>
 
 #include "domain.h"
-#include "io_pagetable.h"
+#include "ioas.h"
 #include "trace.h"
 
 static atomic_t ioasid_ioas_live = ATOMIC_INIT(0);
@@ -71,17 +71,6 @@ void ioasid_ioas_put(struct ioasid_ioas *ioas)
 	ioasid_object_put(&ioas->obj);
 }
 
-/**
- * ioasid_ioas_id() - the id of an IOAS in its context
- * @ioas: the IOAS
- *
- * Return: the id.
- */
-u32 ioasid_ioas_id(struct ioasid_ioas *ioas)
-{
-	return ioas->obj.id;
-}
-
 /* The bytes a context has mapped count paging IOAS only (see policy.h). */
 static void ioasid_ioas_account(struct ioasid_ioas *ioas, s64 bytes)
 {
@@ -97,12 +86,12 @@ static int ioasid_ioas_unmap_range(struct ioasid_ioas *ioas, u64 start,
 	u64 before = atomic64_read(&ctx->mapped_bytes);
 	int rc;
 
-	rc = iopt_unmap(ioas, start, last, unmapped);
+	rc = iopt_unmap(&ioas->iopt, start, last, unmapped);
 	if (rc)
 		return rc;
 	ioasid_ioas_account(ioas, -(s64)*unmapped);
-	ioasid_policy_dma_unmap(ctx, ioas->obj.id, ioas->parent, start,
-				*unmapped, before);
+	ioasid_policy_dma_unmap(&ctx->owner, ioas->obj.id, ioas->parent,
+				start, *unmapped, before);
 	trace_ioasid_ioas_unmap(ctx->id, ioas->obj.id, start, last, *unmapped);
 	return 0;
 }
@@ -114,15 +103,14 @@ static void ioasid_ioas_destroy(struct ioasid_object *obj)
 	u64 unmapped;
 
 	/* Nothing is attached (that would be a hold): no domain is left. */
-	WARN_ON(!list_empty(&ioas->domains) || ioas->nr_attached);
-	WARN_ON(!RB_EMPTY_ROOT(&ioas->reserved.rb_root));
-	WARN_ON(!list_empty(&ioas->children));
-	if (ioas->nr_areas)
+	WARN_ON(!list_empty(&ioas->iopt.domains) ||
+		atomic_read(&ioas->nr_attached));
+	WARN_ON(!RB_EMPTY_ROOT(&ioas->iopt.reserved.rb_root));
+	WARN_ON(!list_empty(&ioas->iopt.children));
+	if (ioas->iopt.nr_areas)
 		ioasid_ioas_unmap_range(ioas, 0, U64_MAX, &unmapped);
 	if (parent) {
-		down_write(&parent->iova_rwsem);
-		list_del(&ioas->child_item);
-		up_write(&parent->iova_rwsem);
+		iopt_unlink_child(&ioas->iopt);
 		ioasid_object_unhold(&parent->obj);
 	}
 	trace_ioasid_ioas_destroy(obj->ctx->id, obj->id);
@@ -156,9 +144,7 @@ static int ioasid_ioas_link_parent(struct ioasid_ioas *ioas,
 	if (rc)
 		return rc;
 	ioas->parent = parent;
-	down_write(&parent->iova_rwsem);
-	list_add_tail(&ioas->child_item, &parent->children);
-	up_write(&parent->iova_rwsem);
+	iopt_link_child(&parent->iopt, &ioas->iopt);
 	return 0;
 }
 
@@ -177,10 +163,10 @@ int ioasid_ioas_alloc_ioctl(struct ioasid_ucmd *ucmd)
 	ioas = kzalloc(sizeof(*ioas), GFP_KERNEL_ACCOUNT);
 	if (!ioas)
 		return -ENOMEM;
-	iopt_init(ioas);
 	rc = ioasid_object_reserve(ctx, &ioas->obj, IOASID_OBJ_IOAS);
 	if (rc)
 		goto err_free;
+	iopt_init(&ioas->iopt, ioas->obj.id, &ctx->pinned_pages);
 	if (cmd->flags & IOASID_IOAS_ALLOC_NESTED) {
 		parent = ioasid_ioas_get(ctx, cmd->parent_id);
 		if (IS_ERR(parent)) {
@@ -207,9 +193,7 @@ int ioasid_ioas_alloc_ioctl(struct ioasid_ucmd *ucmd)
 
 err_unlink:
 	if (ioas->parent) {
-		down_write(&parent->iova_rwsem);
-		list_del(&ioas->child_item);
-		up_write(&parent->iova_rwsem);
+		iopt_unlink_child(&ioas->iopt);
 		ioasid_object_unhold(&parent->obj);
 	}
 err_abort:
@@ -236,7 +220,7 @@ int ioasid_ioas_iova_ranges_ioctl(struct ioasid_ucmd *ucmd)
 	/* Devices may attach in between: size the buffer until it fits. */
 	for (;;) {
 		nr = room;
-		rc = iopt_get_allowed(ioas, ranges, &nr);
+		rc = iopt_get_allowed(&ioas->iopt, ranges, &nr);
 		if (rc != -EMSGSIZE || nr > cmd->num_iovas)
 			break;
 		kfree(ranges);
@@ -299,27 +283,28 @@ int ioasid_ioas_map_ioctl(struct ioasid_ucmd *ucmd)
 
 	/*
 	 * A kernel-chosen IOVA is only known from the reply: a struct that
-	 * cannot be written back fails here, before anything is mapped.
+	 * cannot be written back (unchanged, so far) fails here, before
+	 * anything is mapped.
 	 */
-	rc = ioasid_ucmd_writable(ucmd, sizeof(*cmd));
+	rc = ioasid_ucmd_respond(ucmd, sizeof(*cmd));
 	if (rc)
 		return rc;
 
 	ioas = ioasid_ioas_get(ctx, cmd->ioas_id);
 	if (IS_ERR(ioas))
 		return PTR_ERR(ioas);
-	rc = ioasid_policy_dma_map(ctx, ioas->obj.id, ioas->parent,
+	rc = ioasid_policy_dma_map(&ctx->owner, ioas->obj.id, ioas->parent,
 				   fixed ? cmd->iova : 0, cmd->length,
 				   cmd->flags & prot_flags,
 				   atomic64_read(&ctx->mapped_bytes));
 	if (rc)
 		goto out;
 	if (ioas->parent)
-		rc = iopt_map_nested(ioas, cmd->parent_iova, cmd->length,
+		rc = iopt_map_nested(&ioas->iopt, cmd->parent_iova, cmd->length,
 				     &cmd->iova, fixed,
 				     ioasid_prot(cmd->flags));
 	else
-		rc = iopt_map_user(ioas, cmd->user_va, cmd->length,
+		rc = iopt_map_user(&ioas->iopt, cmd->user_va, cmd->length,
 				   &cmd->iova, fixed, ioasid_prot(cmd->flags));
 	if (rc)
 		goto out;
@@ -392,9 +377,7 @@ int ioasid_ioas_attach_begin(struct ioasid_ioas *ioas)
 
 	if (rc)
 		return rc;
-	down_write(&ioas->iova_rwsem);
-	ioas->nr_attached++;
-	up_write(&ioas->iova_rwsem);
+	atomic_inc(&ioas->nr_attached);
 	return 0;
 }
 
@@ -404,167 +387,6 @@ int ioasid_ioas_attach_begin(struct ioasid_ioas *ioas)
  */
 void ioasid_ioas_attach_end(struct ioasid_ioas *ioas)
 {
-	down_write(&ioas->iova_rwsem);
-	WARN_ON(!ioas->nr_attached--);
-	up_write(&ioas->iova_rwsem);
+	WARN_ON(atomic_dec_return(&ioas->nr_attached) < 0);
 	ioasid_object_unhold(&ioas->obj);
-}
-
-/**
- * ioasid_ioas_reserve() - keep mappings out of an IOVA range
- * @ioas: the IOAS
- * @owner: whose range (ioasid_ioas_unreserve() drops them all)
- * @start: first IOVA
- * @last: last IOVA
- *
- * Return: 0, -EADDRINUSE if a mapping is there, -ENOMEM.
- */
-int ioasid_ioas_reserve(struct ioasid_ioas *ioas, const void *owner,
-			u64 start, u64 last)
-{
-	return iopt_reserve(ioas, owner, start, last);
-}
-
-/**
- * ioasid_ioas_unreserve() - drop the reserved ranges of @owner
- * @ioas: the IOAS
- * @owner: whose ranges
- */
-void ioasid_ioas_unreserve(struct ioasid_ioas *ioas, const void *owner)
-{
-	iopt_unreserve(ioas, owner);
-}
-
-/**
- * ioasid_ioas_add_domain() - feed a new domain from the IOAS
- * @ioas: the IOAS
- * @domain: an empty domain
- *
- * Return: 0, -EADDRINUSE (a mapping outside the aperture), or the map
- * error of the domain; all or nothing.
- */
-int ioasid_ioas_add_domain(struct ioasid_ioas *ioas,
-			   struct ioasid_domain *domain)
-{
-	return iopt_add_domain(ioas, domain);
-}
-
-/**
- * ioasid_ioas_remove_domain() - empty a domain and stop feeding it
- * @ioas: the IOAS
- * @domain: the domain; no device translates through it any more
- */
-void ioasid_ioas_remove_domain(struct ioasid_ioas *ioas,
-			       struct ioasid_domain *domain)
-{
-	iopt_remove_domain(ioas, domain);
-}
-
-/**
- * ioasid_ioas_find_domain() - a domain of the IOAS for an IOMMU
- * @ioas: the IOAS
- * @owner: the IOMMU (&ioasid_domain.owner)
- *
- * Return: the domain with a users reference, or NULL.
- */
-struct ioasid_domain *ioasid_ioas_find_domain(struct ioasid_ioas *ioas,
-					      const void *owner)
-{
-	struct ioasid_domain *domain, *found = NULL;
-
-	down_read(&ioas->iova_rwsem);
-	list_for_each_entry(domain, &ioas->domains, ioas_item) {
-		if (domain->owner == owner &&
-		    refcount_inc_not_zero(&domain->users)) {
-			found = domain;
-			break;
-		}
-	}
-	up_read(&ioas->iova_rwsem);
-	return found;
-}
-
-/**
- * ioasid_ioas_read_lock() - hold the translations of the IOAS's domains
- * @ioas: the IOAS
- */
-void ioasid_ioas_read_lock(struct ioasid_ioas *ioas)
-{
-	down_read(&ioas->iova_rwsem);
-}
-
-/**
- * ioasid_ioas_read_unlock() - undo ioasid_ioas_read_lock()
- * @ioas: the IOAS
- */
-void ioasid_ioas_read_unlock(struct ioasid_ioas *ioas)
-{
-	up_read(&ioas->iova_rwsem);
-}
-
-/* --- introspection ------------------------------------------------------ */
-
-/**
- * ioasid_ioas_get_info() - a snapshot of an IOAS
- * @ioas: the IOAS
- * @info: out
- */
-void ioasid_ioas_get_info(struct ioasid_ioas *ioas,
-			  struct ioasid_ioas_info *info)
-{
-	struct ioasid_domain *domain;
-	struct ioasid_ioas *child;
-
-	memset(info, 0, sizeof(*info));
-	down_read(&ioas->iova_rwsem);
-	info->id = ioas->obj.id;
-	info->parent_id = ioas->parent ? ioas->parent->obj.id : 0;
-	list_for_each_entry(child, &ioas->children, child_item)
-		info->nr_children++;
-	info->nr_attached = ioas->nr_attached;
-	list_for_each_entry(domain, &ioas->domains, ioas_item)
-		info->nr_domains++;
-	info->nr_mappings = ioas->nr_areas;
-	info->mapped_bytes = ioas->mapped_bytes;
-	info->pinned_pages = ioas->pinned_pages;
-	up_read(&ioas->iova_rwsem);
-}
-
-/**
- * ioasid_ioas_walk_mappings() - call @fn for each mapping from @start_iova
- * @ioas: the IOAS
- * @start_iova: first IOVA of interest (a mapping containing it counts)
- * @fn: called in IOVA order; a non-zero return stops the walk
- * @arg: passed to @fn
- *
- * Return: what @fn returned last (0 after the last mapping).
- */
-int ioasid_ioas_walk_mappings(struct ioasid_ioas *ioas, u64 start_iova,
-			      int (*fn)(const struct ioasid_mapping_info *m,
-					void *arg),
-			      void *arg)
-{
-	struct interval_tree_node *node;
-	struct ioasid_mapping_info m;
-	struct ioasid_area *area;
-	int rc = 0;
-
-	down_read(&ioas->iova_rwsem);
-	for (node = interval_tree_iter_first(&ioas->areas, start_iova,
-					     U64_MAX);
-	     node && !rc;
-	     node = interval_tree_iter_next(node, start_iova, U64_MAX)) {
-		area = container_of(node, struct ioasid_area, node);
-		m.iova = node->start;
-		m.length = (u64)node->last - node->start + 1;
-		m.source = area->pages ? area->pages->user_va +
-			   (area->page_index << PAGE_SHIFT) : area->pnode.start;
-		m.prot = (area->prot & IOASID_PROT_READ ?
-			  IOASID_IOAS_MAP_READABLE : 0) |
-			 (area->prot & IOASID_PROT_WRITE ?
-			  IOASID_IOAS_MAP_WRITEABLE : 0);
-		rc = fn(&m, arg);
-	}
-	up_read(&ioas->iova_rwsem);
-	return rc;
 }

@@ -1,27 +1,27 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Internal interfaces of ioasid.ko, shared by its files.  One file per
- * concept:
+ * What every file of ioasid.ko shares: the layers, the lock order, and the
+ * ioctl in flight.  One file per concept, each using only files below it:
  *
- *   main.c          module init/exit and parameters
- *   context.c       /dev/ioasid: contexts, the object table, ioctl dispatch
- *   ioas.c          IOAS objects and their ioctls (alloc, ranges, map, unmap)
- *   io_pagetable.c  the area tree of an IOAS: IOVA allocation, allowed
- *                   ranges, splitting, nesting, and keeping domains in step
- *   pages.c         pinning user pages and charging them to RLIMIT_MEMLOCK
- *   domain.c        domains: the translation an IOAS programs, per IOMMU
- *   sw_pgtable.c    the software page table, the domain of mock devices
- *   device.c        devices: bind, attach, detach, the device fd
- *   group.c         IOMMU groups (real and mock) and their viability
- *   device_pci.c    the ioasid-pci stub driver: PCI devices, regions, BARs
- *   device_mock.c   mock devices for tests, DMA through a software table
- *   pasid.c         the system-wide PASID space
- *   policy.c        struct_ops ioasid_policy_ops: the BPF policy glue
- *                   (its ABI, seen by BPF programs, is policy.h)
- *   trace.c         tracepoints (trace.h)
- *   netlink.c       generic netlink family "ioasid": introspection and
- *                   the "monitor" event group (uapi/linux/ioasid_netlink.h)
+ *   main.c          the two fds (/dev/ioasid, device fds): ioctl tables,
+ *                   dispatch, file operations; module init and exit
+ *   device_pci.c    backends: the ioasid-pci stub driver (regions, BARs),
+ *   device_mock.c   mock devices for tests
+ *   netlink.c       generic netlink "ioasid": introspection requests
+ *   nl_events.c     the "monitor" group: tracepoints -> netlink events
  *   test_iface.c    IOASID_TEST: mock devices and counters for tests
+ *   device.c        devices, bindings, attach and detach, domain sharing
+ *   group.c         IOMMU groups (real and mock) and their viability
+ *   pasid.c         the system-wide PASID space
+ *   ioas.c          IOAS objects and their ioctls
+ *   context.c       contexts and their object table (reserve, finalize)
+ *   io_pagetable.c  the engine: area tree, IOVA space, map and unmap,
+ *   nest.c            software nesting,
+ *   pages.c           pinning, accounting, moving PFNs into domains
+ *   domain.c        domain backends: the IOMMU core's iommu_domain,
+ *   sw_pgtable.c      the software page table (mock devices)
+ *   policy.c        leaves: struct_ops ioasid_policy_ops (ABI: policy.h),
+ *   trace.c           tracepoints (trace.h)
  *
  * Lock order, outermost first; a lock may be taken only with locks above it
  * held (PROVE_LOCKING checks it in make check-debug):
@@ -54,137 +54,15 @@
 #ifndef _IOASID_PRIVATE_H
 #define _IOASID_PRIVATE_H
 
-#include <linux/mutex.h>
-#include <linux/refcount.h>
+#include <linux/minmax.h>
+#include <linux/stddef.h>
 #include <linux/types.h>
-#include <linux/wait.h>
+#include <linux/uaccess.h>
 #include <linux/xarray.h>
 #include <uapi/linux/ioasid.h>
 
-struct file;
+struct ioasid_ctx;
 struct ioasid_device;
-struct ioasid_group;
-
-/* Module parameters (main.c). */
-extern bool ioasid_enable_test_interface;
-extern bool ioasid_policy_may_relax;
-
-/* --- context.c -------------------------------------------------------- */
-
-/**
- * struct ioasid_ctx - one open of /dev/ioasid
- * @file: the /dev/ioasid file; devices bound to the context hold a
- *	reference on it, so the context lives until the fd is closed *and*
- *	every device is unbound
- * @id: system-wide id, for introspection and tracepoints
- * @objects: id -> &struct ioasid_object; its xa_lock decides destroy (see
- *	context.c); reserved ids are XA_ZERO_ENTRY
- * @destroy_wait: where a remover waits for an object's short-term users
- * @pasids: PASID -> &struct ioasid_pasid owned by this context; protected
- *	by its own xa_lock, entries also live in the global PASID xarray
- * @owner_tgid: thread group that opened the context
- * @owner_uid: uid that opened the context
- * @owner_comm: command name of the opener
- * @owner_cgroup_id: cgroup v2 id of the opener (the tenant, for policies)
- * @mapped_bytes: bytes mapped in the context's paging IOAS (kept by ioas.c)
- * @pinned_pages: pages pinned for the context (kept by pages.c)
- */
-struct ioasid_ctx {
-	struct file *file;
-	u32 id;
-	struct xarray objects;
-	wait_queue_head_t destroy_wait;
-	struct xarray pasids;
-	pid_t owner_tgid;
-	uid_t owner_uid;
-	char owner_comm[TASK_COMM_LEN];
-	u64 owner_cgroup_id;
-	atomic64_t mapped_bytes;
-	atomic64_t pinned_pages;
-};
-
-u64 ioasid_current_cgroup_id(void);
-
-enum ioasid_object_type {
-	IOASID_OBJ_NONE,
-	IOASID_OBJ_ANY = IOASID_OBJ_NONE,
-	IOASID_OBJ_IOAS,
-	IOASID_OBJ_DEVICE,
-	IOASID_OBJ_MAX,
-};
-
-/**
- * struct ioasid_object - an object named by id in a context
- * @ctx: owning context
- * @type: &enum ioasid_object_type
- * @id: id in @ctx->objects
- * @users: the table's reference plus one per holder, short- or long-term;
- *	the object's remover destroys it when it is the only one left
- * @longterm: holders that keep IOASID_DESTROY from removing the object;
- *	under the xa_lock of @ctx->objects
- *
- * The life cycle is written at the top of context.c.
- */
-struct ioasid_object {
-	struct ioasid_ctx *ctx;
-	enum ioasid_object_type type;
-	u32 id;
-	refcount_t users;
-	unsigned int longterm;
-};
-
-/**
- * struct ioasid_object_ops - per-type behaviour of objects
- * @destroy: undo everything the object holds and free it; it is out of
- *	the table and nobody else uses it
- */
-struct ioasid_object_ops {
-	void (*destroy)(struct ioasid_object *obj);
-};
-
-void ioasid_object_register_type(enum ioasid_object_type type,
-				 const struct ioasid_object_ops *ops);
-int ioasid_object_reserve(struct ioasid_ctx *ctx, struct ioasid_object *obj,
-			  enum ioasid_object_type type);
-void ioasid_object_hold_unpublished(struct ioasid_object *obj);
-void ioasid_object_finalize(struct ioasid_object *obj);
-void ioasid_object_abort(struct ioasid_object *obj);
-struct ioasid_object *ioasid_object_get(struct ioasid_ctx *ctx, u32 id,
-					enum ioasid_object_type type);
-void ioasid_object_put(struct ioasid_object *obj);
-int ioasid_object_hold(struct ioasid_object *obj);
-void ioasid_object_unhold(struct ioasid_object *obj);
-void ioasid_object_remove_held(struct ioasid_object *obj);
-struct ioasid_object *ioasid_object_get_next(struct ioasid_ctx *ctx,
-					     unsigned long *index,
-					     enum ioasid_object_type type);
-
-struct ioasid_ctx *ioasid_ctx_from_file(struct file *file);
-int ioasid_ctx_count(void);
-
-/**
- * struct ioasid_ctx_info - a context's counters, for introspection
- * @nr_objects: objects in its table
- * @nr_ioas: of which IOAS
- * @nr_devices: of which device bindings
- * @nr_pasids: PASIDs it owns
- * @mapped_bytes: &ioasid_ctx.mapped_bytes
- * @pinned_pages: &ioasid_ctx.pinned_pages
- */
-struct ioasid_ctx_info {
-	u32 nr_objects;
-	u32 nr_ioas;
-	u32 nr_devices;
-	u32 nr_pasids;
-	u64 mapped_bytes;
-	u64 pinned_pages;
-};
-
-/* Walking the contexts: see the locking rule at ioasid_ctx_ids. */
-void ioasid_ctx_table_lock(void);
-void ioasid_ctx_table_unlock(void);
-struct ioasid_ctx *ioasid_ctx_find(unsigned long *index);
-void ioasid_ctx_get_info(struct ioasid_ctx *ctx, struct ioasid_ctx_info *info);
 
 /**
  * struct ioasid_ucmd - an ioctl in flight
@@ -202,8 +80,40 @@ struct ioasid_ucmd {
 	void *cmd;
 };
 
-int ioasid_ucmd_respond(struct ioasid_ucmd *ucmd, size_t cmd_len);
-int ioasid_ucmd_writable(struct ioasid_ucmd *ucmd, size_t cmd_len);
+/**
+ * ioasid_ucmd_respond() - copy the ioctl struct back to user space
+ * @ucmd: the ioctl
+ * @cmd_len: bytes of the struct the kernel knows
+ *
+ * Return: 0 or -EFAULT.
+ */
+static inline int ioasid_ucmd_respond(struct ioasid_ucmd *ucmd,
+				      size_t cmd_len)
+{
+	if (copy_to_user(ucmd->ubuffer, ucmd->cmd,
+			 min_t(size_t, ucmd->user_size, cmd_len)))
+		return -EFAULT;
+	return 0;
+}
+
+/**
+ * ioasid_xa_count() - entries of a table (its reserved ones left out)
+ * @xa: the table
+ *
+ * Return: the count, a snapshot.
+ */
+static inline unsigned int ioasid_xa_count(struct xarray *xa)
+{
+	unsigned int n = 0;
+	unsigned long index;
+	void *entry;
+
+	xa_lock(xa);
+	xa_for_each(xa, index, entry)
+		n++;
+	xa_unlock(xa);
+	return n;
+}
 
 /**
  * struct ioasid_ioctl_op - one entry of an ioctl table
@@ -228,71 +138,9 @@ struct ioasid_ioctl_op {
 		.execute = _fn,						\
 	}
 
+/* ioctl.c */
 long ioasid_ioctl_dispatch(const struct ioasid_ioctl_op *ops, size_t nr_ops,
 			   unsigned int cmd, unsigned long arg,
 			   struct ioasid_ucmd *ucmd);
-
-int ioasid_misc_register(void);
-void ioasid_misc_deregister(void);
-
-/* --- pasid.c ---------------------------------------------------------- */
-
-int ioasid_pasid_alloc_ioctl(struct ioasid_ucmd *ucmd);
-int ioasid_pasid_free_ioctl(struct ioasid_ucmd *ucmd);
-int ioasid_pasid_attach_get(struct ioasid_ctx *ctx, u32 pasid);
-void ioasid_pasid_attach_put(struct ioasid_ctx *ctx, u32 pasid);
-void ioasid_pasid_release_ctx(struct ioasid_ctx *ctx);
-unsigned int ioasid_pasid_count(void);
-unsigned int ioasid_pasid_ctx_count(struct ioasid_ctx *ctx);
-
-/**
- * struct ioasid_pasid_info - an allocated PASID, for introspection
- * @pasid: the value
- * @ctx_id: id of the owning context
- * @nr_attached: attachments using it
- */
-struct ioasid_pasid_info {
-	u32 pasid;
-	u32 ctx_id;
-	u32 nr_attached;
-};
-
-bool ioasid_pasid_get_next(unsigned long *index, struct ioasid_pasid_info *info);
-
-/* --- policy.c --------------------------------------------------------- */
-
-int ioasid_policy_init(void);
-int ioasid_policy_pasid_alloc(struct ioasid_ctx *ctx, u32 min, u32 max,
-			      u32 nr_owned, u32 *pasid);
-void ioasid_policy_pasid_taken(void);
-void ioasid_policy_pasid_free(struct ioasid_ctx *ctx, u32 pasid, u32 nr_owned);
-int ioasid_policy_device_attach(struct ioasid_ctx *ctx,
-				struct ioasid_device *idev, u32 dev_id,
-				u32 ioas_id, u32 pasid);
-void ioasid_policy_device_bind(struct ioasid_ctx *ctx,
-			       struct ioasid_device *idev, u32 dev_id,
-			       bool bind);
-bool ioasid_policy_group_viable(struct ioasid_ctx *ctx,
-				struct ioasid_device *idev,
-				struct ioasid_group *group, bool kernel_viable,
-				char *reason, size_t len);
-int ioasid_policy_dma_map(struct ioasid_ctx *ctx, u32 ioas_id, bool nested,
-			  u64 iova, u64 length, u32 prot, u64 ctx_mapped_bytes);
-void ioasid_policy_dma_unmap(struct ioasid_ctx *ctx, u32 ioas_id,
-			     bool nested, u64 iova, u64 length,
-			     u64 ctx_mapped_bytes);
-struct ioasid_policy_hook_stats;
-bool ioasid_policy_info(char *name, u64 *loaded_ns,
-			struct ioasid_policy_hook_stats *stats, u32 *implemented);
-extern const char *const ioasid_policy_hook_names[];
-
-/* --- netlink.c --------------------------------------------------------- */
-
-int ioasid_netlink_init(void);
-void ioasid_netlink_exit(void);
-
-/* --- test_iface.c ------------------------------------------------------ */
-
-int ioasid_test_ioctl(struct ioasid_ucmd *ucmd);
 
 #endif /* _IOASID_PRIVATE_H */

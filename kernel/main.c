@@ -2,24 +2,94 @@
 /*
  * ioasid.ko: user-space management of I/O address spaces for assigned
  * devices, with isolation decisions delegated to a BPF policy.
+ *
+ * The top floor: /dev/ioasid (its ioctl table and file operations, the
+ * context's life from open to release) and module init and exit.  The
+ * device fd's table is the device core's (device.c).
  */
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
 #include <linux/module.h>
-#include <linux/moduleparam.h>
 
+#include "context.h"
 #include "device.h"
+#include "device_pci.h"
 #include "ioas.h"
-#include "ioasid_private.h"
+#include "netlink.h"
+#include "pasid.h"
+#include "test_iface.h"
 
-bool ioasid_enable_test_interface;
-module_param_named(enable_test_interface, ioasid_enable_test_interface,
-		   bool, 0444);
-MODULE_PARM_DESC(enable_test_interface,
-		 "Enable the IOASID_TEST ioctl (mock devices); for testing only");
+/* The sizes user space compiled against: changing one breaks the uAPI. */
+static_assert(sizeof(struct ioasid_destroy) == 8);
+static_assert(sizeof(struct ioasid_ioas_alloc) == 16);
+static_assert(sizeof(struct ioasid_ioas_iova_ranges) == 32);
+static_assert(sizeof(struct ioasid_ioas_map) == 40);
+static_assert(sizeof(struct ioasid_ioas_unmap) == 32);
+static_assert(sizeof(struct ioasid_pasid_alloc) == 24);
+static_assert(sizeof(struct ioasid_pasid_free) == 8);
+static_assert(sizeof(struct ioasid_device_bind) == 16);
+static_assert(sizeof(struct ioasid_device_unbind) == 8);
+static_assert(sizeof(struct ioasid_device_attach) == 16);
+static_assert(sizeof(struct ioasid_device_detach) == 16);
+static_assert(sizeof(struct ioasid_device_info) == 40);
+static_assert(sizeof(struct ioasid_region_info) == 32);
 
-bool ioasid_policy_may_relax;
-module_param_named(policy_may_relax, ioasid_policy_may_relax, bool, 0444);
-MODULE_PARM_DESC(policy_may_relax,
-		 "Let a policy declare groups viable that the kernel does not (relaxes isolation)");
+static const struct ioasid_ioctl_op ioasid_ioctl_ops[] = {
+	IOASID_IOCTL_OP(IOASID_DESTROY, ioasid_destroy_ioctl,
+			struct ioasid_destroy, id),
+	IOASID_IOCTL_OP(IOASID_IOAS_ALLOC, ioasid_ioas_alloc_ioctl,
+			struct ioasid_ioas_alloc, out_ioas_id),
+	IOASID_IOCTL_OP(IOASID_IOAS_IOVA_RANGES, ioasid_ioas_iova_ranges_ioctl,
+			struct ioasid_ioas_iova_ranges, out_iova_alignment),
+	IOASID_IOCTL_OP(IOASID_IOAS_MAP, ioasid_ioas_map_ioctl,
+			struct ioasid_ioas_map, iova),
+	IOASID_IOCTL_OP(IOASID_IOAS_UNMAP, ioasid_ioas_unmap_ioctl,
+			struct ioasid_ioas_unmap, length),
+	IOASID_IOCTL_OP(IOASID_PASID_ALLOC, ioasid_pasid_alloc_ioctl,
+			struct ioasid_pasid_alloc, __reserved),
+	IOASID_IOCTL_OP(IOASID_PASID_FREE, ioasid_pasid_free_ioctl,
+			struct ioasid_pasid_free, pasid),
+	IOASID_IOCTL_OP(IOASID_TEST, ioasid_test_ioctl, struct ioasid_test,
+			__pad),
+};
+
+static long ioasid_fops_ioctl(struct file *filp, unsigned int cmd,
+			      unsigned long arg)
+{
+	struct ioasid_ucmd ucmd = { .ctx = filp->private_data };
+
+	return ioasid_ioctl_dispatch(ioasid_ioctl_ops,
+				     ARRAY_SIZE(ioasid_ioctl_ops), cmd, arg,
+				     &ucmd);
+}
+
+/*
+ * The last reference to the file is gone: no ioctl runs and no device is
+ * bound (a binding holds the file).  PASIDs first, then the objects.
+ */
+static int ioasid_fops_release(struct inode *inode, struct file *filp)
+{
+	struct ioasid_ctx *ctx = filp->private_data;
+
+	ioasid_pasid_release_ctx(ctx);
+	ioasid_ctx_destroy(ctx);
+	return 0;
+}
+
+static const struct file_operations ioasid_fops = {
+	.owner = THIS_MODULE,
+	.open = ioasid_ctx_open,	/* what makes it a context's file */
+	.release = ioasid_fops_release,
+	.unlocked_ioctl = ioasid_fops_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+};
+
+static struct miscdevice ioasid_misc = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = "ioasid",
+	.fops = &ioasid_fops,
+	.mode = 0660,
+};
 
 static int __init ioasid_init(void)
 {
@@ -34,7 +104,7 @@ static int __init ioasid_init(void)
 	rc = ioasid_policy_init();
 	if (rc)
 		return rc;
-	rc = ioasid_misc_register();
+	rc = misc_register(&ioasid_misc);
 	if (rc)
 		return rc;
 	rc = ioasid_pci_init();
@@ -48,7 +118,7 @@ static int __init ioasid_init(void)
 err_pci:
 	ioasid_pci_exit();
 err_misc:
-	ioasid_misc_deregister();
+	misc_deregister(&ioasid_misc);
 	return rc;
 }
 
@@ -56,7 +126,7 @@ static void __exit ioasid_exit(void)
 {
 	ioasid_netlink_exit();
 	ioasid_pci_exit();
-	ioasid_misc_deregister();
+	misc_deregister(&ioasid_misc);
 }
 
 module_init(ioasid_init);

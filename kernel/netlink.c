@@ -1,25 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The generic netlink family "ioasid" (uapi/linux/ioasid_netlink.h):
- * introspection of every object of the module, and the "monitor" multicast
- * group with one event per object change and per policy decision.
+ * introspection of every object of the module.  The "monitor" multicast
+ * group, with one event per object change and per policy decision, is fed
+ * by nl_events.c.
  *
  * Requests are served with each object's own locking: contexts under
  * ioasid_ctx_table_lock (context.c), which keeps them from being torn down
  * while a request looks at them; devices, groups and PASIDs by reference or
  * under their table's lock.  Dumps resume by id (cb->args), so objects that
  * come and go between two parts of a dump are simply seen or not.
- *
- * Events: the module already has a tracepoint on every object change and
- * every policy decision (trace.h).  Rather than a second call at each of
- * those sites, which could drift from the tracepoints, this file registers
- * a probe on each of its own tracepoints and turns the tracepoint's fields
- * into one message.  Monitors therefore see exactly what bpftrace sees, and
- * nothing outside this file knows netlink exists.  Probes run where the
- * tracepoint fires, possibly under spinlocks or rcu_read_lock(): they never
- * sleep (GFP_ATOMIC) and do nothing when nobody listens.  An event that
- * cannot be allocated is dropped; a monitor that reads too slowly gets
- * ENOBUFS from its socket and knows it lost some.
  */
 #include <linux/module.h>
 #include <net/genetlink.h>
@@ -27,23 +17,41 @@
 
 #include "device.h"
 #include "ioas.h"
-#include "ioasid_private.h"
+#include "netlink.h"
+#include "pasid.h"
 #include "policy.h"
-#include "trace.h"
-
-static struct genl_family ioasid_nl_family;
-
-enum ioasid_nl_mcgrp {
-	IOASID_NL_MCGRP_MONITOR_IDX,
-};
 
 /* Room left at the end of an IOAS_GET reply for IOVA_NEXT and the end. */
 #define IOASID_NL_TAIL_ROOM	128
 
-static void *ioasid_nl_put_hdr(struct sk_buff *skb, u32 portid, u32 seq,
-			       int flags, u8 cmd)
+/*
+ * One message of a dump: header, @fill on @obj, end.  0, or -EMSGSIZE with
+ * the message cancelled: a full skb ends this part of the dump, and the
+ * next part resumes at the same object.
+ */
+static int ioasid_nl_dump_one(struct sk_buff *skb,
+			      struct netlink_callback *cb, u8 cmd,
+			      int (*fill)(struct sk_buff *skb, void *obj),
+			      void *obj)
 {
-	return genlmsg_put(skb, portid, seq, &ioasid_nl_family, flags, cmd);
+	void *hdr;
+
+	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			  &ioasid_nl_family, NLM_F_MULTI, cmd);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (fill(skb, obj)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+/* What a dumpit returns: the bytes of this part, or the error if none. */
+static int ioasid_nl_dump_end(struct sk_buff *skb, int rc)
+{
+	return rc && !skb->len ? rc : skb->len;
 }
 
 /*
@@ -77,23 +85,39 @@ static int ioasid_nl_reply_send(struct genl_info *info, struct sk_buff *msg,
 	return genlmsg_reply(msg, info);
 }
 
+/* The reply of a doit about one object: @fill puts it. */
+static int ioasid_nl_reply(struct genl_info *info,
+			   int (*fill)(struct sk_buff *skb, void *obj),
+			   void *obj)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = ioasid_nl_reply_new(info, &hdr);
+	if (IS_ERR(msg))
+		return PTR_ERR(msg);
+	return ioasid_nl_reply_send(info, msg, hdr, fill(msg, obj));
+}
+
 /* --- contexts ------------------------------------------------------------ */
 
-static int ioasid_nl_fill_ctx(struct sk_buff *skb, struct ioasid_ctx *ctx)
+static int ioasid_nl_fill_ctx(struct sk_buff *skb, void *obj)
 {
+	struct ioasid_ctx *ctx = obj;
 	struct ioasid_ctx_info info;
 
 	ioasid_ctx_get_info(ctx, &info);
 	if (nla_put_u32(skb, IOASID_NL_A_CTX_ID, ctx->id) ||
-	    nla_put_u32(skb, IOASID_NL_A_OWNER_TGID, ctx->owner_tgid) ||
-	    nla_put_u32(skb, IOASID_NL_A_OWNER_UID, ctx->owner_uid) ||
+	    nla_put_u32(skb, IOASID_NL_A_OWNER_TGID, ctx->owner.owner_tgid) ||
+	    nla_put_u32(skb, IOASID_NL_A_OWNER_UID, ctx->owner.owner_uid) ||
 	    nla_put_string(skb, IOASID_NL_A_OWNER_COMM, ctx->owner_comm) ||
 	    nla_put_u64_64bit(skb, IOASID_NL_A_OWNER_CGROUP_ID,
-			      ctx->owner_cgroup_id, IOASID_NL_A_PAD) ||
+			      ctx->owner.owner_cgroup_id, IOASID_NL_A_PAD) ||
 	    nla_put_u32(skb, IOASID_NL_A_NR_OBJECTS, info.nr_objects) ||
 	    nla_put_u32(skb, IOASID_NL_A_NR_IOAS, info.nr_ioas) ||
 	    nla_put_u32(skb, IOASID_NL_A_NR_DEVICES, info.nr_devices) ||
-	    nla_put_u32(skb, IOASID_NL_A_NR_PASIDS, info.nr_pasids) ||
+	    nla_put_u32(skb, IOASID_NL_A_NR_PASIDS,
+			ioasid_pasid_ctx_count(ctx)) ||
 	    nla_put_u64_64bit(skb, IOASID_NL_A_MAPPED_BYTES, info.mapped_bytes,
 			      IOASID_NL_A_PAD) ||
 	    nla_put_u64_64bit(skb, IOASID_NL_A_PINNED_PAGES, info.pinned_pages,
@@ -104,19 +128,14 @@ static int ioasid_nl_fill_ctx(struct sk_buff *skb, struct ioasid_ctx *ctx)
 
 static int ioasid_nl_ctx_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	unsigned long id;
 	struct ioasid_ctx *ctx;
-	struct sk_buff *msg;
-	void *hdr;
+	unsigned long id;
 	int rc;
 
 	if (GENL_REQ_ATTR_CHECK(info, IOASID_NL_A_CTX_ID))
 		return -EINVAL;
 	id = nla_get_u32(info->attrs[IOASID_NL_A_CTX_ID]);
 
-	msg = ioasid_nl_reply_new(info, &hdr);
-	if (IS_ERR(msg))
-		return PTR_ERR(msg);
 	ioasid_ctx_table_lock();
 	ctx = ioasid_ctx_find(&id);
 	if (!ctx || id != nla_get_u32(info->attrs[IOASID_NL_A_CTX_ID])) {
@@ -125,10 +144,10 @@ static int ioasid_nl_ctx_get_doit(struct sk_buff *skb, struct genl_info *info)
 				    "no such context");
 		rc = -ENOENT;
 	} else {
-		rc = ioasid_nl_fill_ctx(msg, ctx);
+		rc = ioasid_nl_reply(info, ioasid_nl_fill_ctx, ctx);
 	}
 	ioasid_ctx_table_unlock();
-	return ioasid_nl_reply_send(info, msg, hdr, rc);
+	return rc;
 }
 
 static int ioasid_nl_ctx_get_dumpit(struct sk_buff *skb,
@@ -137,43 +156,34 @@ static int ioasid_nl_ctx_get_dumpit(struct sk_buff *skb,
 	unsigned long id = cb->args[0];
 	struct ioasid_ctx *ctx;
 	int rc = 0;
-	void *hdr;
 
 	ioasid_ctx_table_lock();
 	for (; (ctx = ioasid_ctx_find(&id)); id++) {
-		hdr = ioasid_nl_put_hdr(skb, NETLINK_CB(cb->skb).portid,
-					cb->nlh->nlmsg_seq, NLM_F_MULTI,
-					IOASID_NL_CMD_CTX_GET);
-		if (!hdr) {
-			rc = -EMSGSIZE;
+		rc = ioasid_nl_dump_one(skb, cb, IOASID_NL_CMD_CTX_GET,
+					ioasid_nl_fill_ctx, ctx);
+		if (rc)
 			break;
-		}
-		rc = ioasid_nl_fill_ctx(skb, ctx);
-		if (rc) {
-			genlmsg_cancel(skb, hdr);
-			break;
-		}
-		genlmsg_end(skb, hdr);
 	}
 	ioasid_ctx_table_unlock();
 	cb->args[0] = id;
-	/* A full skb ends this part; the next resumes at the same id. */
-	return rc && !skb->len ? rc : skb->len;
+	return ioasid_nl_dump_end(skb, rc);
 }
 
 /* --- IOAS ------------------------------------------------------------------ */
 
-static int ioasid_nl_fill_ioas(struct sk_buff *skb, u32 ctx_id,
-			       struct ioasid_ioas *ioas)
+static int ioasid_nl_fill_ioas(struct sk_buff *skb, void *obj)
 {
-	struct ioasid_ioas_info info;
+	struct ioasid_ioas *ioas = obj;
+	struct iopt_info info;
 
-	ioasid_ioas_get_info(ioas, &info);
-	if (nla_put_u32(skb, IOASID_NL_A_CTX_ID, ctx_id) ||
-	    nla_put_u32(skb, IOASID_NL_A_IOAS_ID, info.id) ||
-	    nla_put_u32(skb, IOASID_NL_A_PARENT_ID, info.parent_id) ||
+	iopt_get_info(&ioas->iopt, &info);
+	if (nla_put_u32(skb, IOASID_NL_A_CTX_ID, ioas->obj.ctx->id) ||
+	    nla_put_u32(skb, IOASID_NL_A_IOAS_ID, ioas->obj.id) ||
+	    nla_put_u32(skb, IOASID_NL_A_PARENT_ID,
+			ioas->parent ? ioas->parent->obj.id : 0) ||
 	    nla_put_u32(skb, IOASID_NL_A_NR_CHILDREN, info.nr_children) ||
-	    nla_put_u32(skb, IOASID_NL_A_NR_ATTACHED, info.nr_attached) ||
+	    nla_put_u32(skb, IOASID_NL_A_NR_ATTACHED,
+			atomic_read(&ioas->nr_attached)) ||
 	    nla_put_u32(skb, IOASID_NL_A_NR_DOMAINS, info.nr_domains) ||
 	    nla_put_u32(skb, IOASID_NL_A_NR_MAPPINGS, info.nr_mappings) ||
 	    nla_put_u64_64bit(skb, IOASID_NL_A_MAPPED_BYTES, info.mapped_bytes,
@@ -190,8 +200,7 @@ struct ioasid_nl_walk {
 	bool more;
 };
 
-static int ioasid_nl_put_mapping(const struct ioasid_mapping_info *m,
-				 void *arg)
+static int ioasid_nl_put_mapping(const struct iopt_mapping *m, void *arg)
 {
 	struct ioasid_nl_walk *w = arg;
 	struct nlattr *nest;
@@ -207,7 +216,11 @@ static int ioasid_nl_put_mapping(const struct ioasid_mapping_info *m,
 			      IOASID_NL_A_PAD) ||
 	    nla_put_u64_64bit(w->skb, IOASID_NL_A_SOURCE, m->source,
 			      IOASID_NL_A_PAD) ||
-	    nla_put_u32(w->skb, IOASID_NL_A_PROT, m->prot)) {
+	    nla_put_u32(w->skb, IOASID_NL_A_PROT,
+			(m->prot & IOASID_PROT_READ ?
+			 IOASID_IOAS_MAP_READABLE : 0) |
+			(m->prot & IOASID_PROT_WRITE ?
+			 IOASID_IOAS_MAP_WRITEABLE : 0))) {
 		nla_nest_cancel(w->skb, nest);
 		goto full;
 	}
@@ -259,13 +272,13 @@ static int ioasid_nl_ioas_get_doit(struct sk_buff *skb, struct genl_info *info)
 		rc = PTR_ERR(ioas);
 		goto err_unlock;
 	}
-	rc = ioasid_nl_fill_ioas(w.skb, ctx->id, ioas);
+	rc = ioasid_nl_fill_ioas(w.skb, ioas);
 	nest = rc ? NULL : nla_nest_start(w.skb, IOASID_NL_A_MAPPINGS);
 	if (!nest) {
 		rc = -EMSGSIZE;
 		goto err_put;
 	}
-	ioasid_ioas_walk_mappings(ioas, start, ioasid_nl_put_mapping, &w);
+	iopt_walk_mappings(&ioas->iopt, start, ioasid_nl_put_mapping, &w);
 	nla_nest_end(w.skb, nest);
 	ioasid_ioas_put(ioas);
 	ioasid_ctx_table_unlock();
@@ -295,7 +308,6 @@ static int ioasid_nl_ioas_get_dumpit(struct sk_buff *skb,
 	struct ioasid_ioas *ioas;
 	struct ioasid_ctx *ctx;
 	int rc = 0;
-	void *hdr;
 
 	if (filter && !ctx_id)
 		ctx_id = nla_get_u32(filter);
@@ -304,20 +316,11 @@ static int ioasid_nl_ioas_get_dumpit(struct sk_buff *skb,
 		if (filter && ctx_id != nla_get_u32(filter))
 			break;
 		while ((ioas = ioasid_ioas_get_next(ctx, &id))) {
-			hdr = ioasid_nl_put_hdr(skb,
-						NETLINK_CB(cb->skb).portid,
-						cb->nlh->nlmsg_seq,
-						NLM_F_MULTI,
-						IOASID_NL_CMD_IOAS_GET);
-			rc = hdr ? ioasid_nl_fill_ioas(skb, ctx->id, ioas) :
-				   -EMSGSIZE;
+			rc = ioasid_nl_dump_one(skb, cb, IOASID_NL_CMD_IOAS_GET,
+						ioasid_nl_fill_ioas, ioas);
 			ioasid_ioas_put(ioas);
-			if (rc) {
-				if (hdr)
-					genlmsg_cancel(skb, hdr);
+			if (rc)
 				goto out;
-			}
-			genlmsg_end(skb, hdr);
 			id++;
 		}
 		if (filter)
@@ -334,54 +337,46 @@ out:
 
 /* --- devices --------------------------------------------------------------- */
 
-static int ioasid_nl_fill_device(struct sk_buff *skb,
-				 struct ioasid_device *idev)
+static int ioasid_nl_put_pasid(u32 pasid, u32 ioas_id, void *arg)
 {
-	struct ioasid_binding *binding;
-	struct ioasid_attach *attach;
-	unsigned long pasid;
-	struct nlattr *nest;
-	int rc = -EMSGSIZE;
+	return nla_put_u32(arg, IOASID_NL_A_PASID, pasid);
+}
 
-	mutex_lock(&idev->lock);
-	binding = idev->binding;
-	if (nla_put_u32(skb, IOASID_NL_A_DEVICE_ID, idev->id) ||
-	    nla_put_string(skb, IOASID_NL_A_DEVICE_NAME, idev->name) ||
+static int ioasid_nl_fill_device(struct sk_buff *skb, void *obj)
+{
+	struct ioasid_device_snapshot snap;
+	struct nlattr *nest;
+	int rc;
+
+	ioasid_device_snapshot(obj, &snap, NULL, NULL);
+	if (nla_put_u32(skb, IOASID_NL_A_DEVICE_ID, snap.id) ||
+	    nla_put_string(skb, IOASID_NL_A_DEVICE_NAME, snap.name) ||
 	    nla_put_u32(skb, IOASID_NL_A_DEVICE_KIND,
-			idev->flags & IOASID_DEVICE_INFO_MOCK ?
+			snap.desc.flags & IOASID_DEVICE_INFO_MOCK ?
 			IOASID_NL_DEVICE_MOCK : IOASID_NL_DEVICE_PCI) ||
-	    nla_put_u32(skb, IOASID_NL_A_GROUP_ID, idev->group->id) ||
-	    ((idev->flags & IOASID_DEVICE_INFO_PASID) &&
+	    nla_put_u32(skb, IOASID_NL_A_GROUP_ID, snap.group_id) ||
+	    ((snap.desc.flags & IOASID_DEVICE_INFO_PASID) &&
 	     nla_put_flag(skb, IOASID_NL_A_PASID_SUPPORT)) ||
-	    nla_put_u16(skb, IOASID_NL_A_PCI_SEGMENT, idev->segment) ||
-	    nla_put_u8(skb, IOASID_NL_A_PCI_BUS, idev->bus) ||
-	    nla_put_u8(skb, IOASID_NL_A_PCI_DEVFN, idev->devfn) ||
-	    nla_put_u16(skb, IOASID_NL_A_PCI_VENDOR, idev->vendor) ||
-	    nla_put_u16(skb, IOASID_NL_A_PCI_DEVICE, idev->device) ||
-	    nla_put_u32(skb, IOASID_NL_A_PCI_CLASS, idev->class))
-		goto out;
-	if (binding) {
-		/* A bound device holds its context's file: ctx is alive. */
-		if (nla_put_u32(skb, IOASID_NL_A_CTX_ID, binding->obj.ctx->id) ||
-		    nla_put_u32(skb, IOASID_NL_A_DEV_ID, binding->obj.id))
-			goto out;
-		if (binding->rid &&
-		    nla_put_u32(skb, IOASID_NL_A_IOAS_ID,
-				ioasid_ioas_id(binding->rid->ioas)))
-			goto out;
-		nest = nla_nest_start(skb, IOASID_NL_A_PASIDS);
-		if (!nest)
-			goto out;
-		xa_for_each(&binding->pasids, pasid, attach) {
-			if (nla_put_u32(skb, IOASID_NL_A_PASID, pasid))
-				goto out;
-		}
-		nla_nest_end(skb, nest);
-	}
-	rc = 0;
-out:
-	mutex_unlock(&idev->lock);
-	return rc;
+	    nla_put_u16(skb, IOASID_NL_A_PCI_SEGMENT, snap.desc.segment) ||
+	    nla_put_u8(skb, IOASID_NL_A_PCI_BUS, snap.desc.bus) ||
+	    nla_put_u8(skb, IOASID_NL_A_PCI_DEVFN, snap.desc.devfn) ||
+	    nla_put_u16(skb, IOASID_NL_A_PCI_VENDOR, snap.desc.vendor) ||
+	    nla_put_u16(skb, IOASID_NL_A_PCI_DEVICE, snap.desc.device) ||
+	    nla_put_u32(skb, IOASID_NL_A_PCI_CLASS, snap.desc.class))
+		return -EMSGSIZE;
+	if (!(snap.desc.flags & IOASID_DEVICE_INFO_BOUND))
+		return 0;
+	if (nla_put_u32(skb, IOASID_NL_A_CTX_ID, snap.ctx_id) ||
+	    nla_put_u32(skb, IOASID_NL_A_DEV_ID, snap.desc.dev_id) ||
+	    (snap.ioas_id &&
+	     nla_put_u32(skb, IOASID_NL_A_IOAS_ID, snap.ioas_id)))
+		return -EMSGSIZE;
+	nest = nla_nest_start(skb, IOASID_NL_A_PASIDS);
+	if (!nest)
+		return -EMSGSIZE;
+	rc = ioasid_device_snapshot(obj, &snap, ioasid_nl_put_pasid, skb);
+	nla_nest_end(skb, nest);
+	return rc ? -EMSGSIZE : 0;
 }
 
 static struct ioasid_device *ioasid_nl_find_device(struct genl_info *info)
@@ -414,8 +409,6 @@ static int ioasid_nl_device_get_doit(struct sk_buff *skb,
 				     struct genl_info *info)
 {
 	struct ioasid_device *idev;
-	struct sk_buff *msg;
-	void *hdr;
 	int rc;
 
 	if (!info->attrs[IOASID_NL_A_DEVICE_ID] &&
@@ -426,12 +419,7 @@ static int ioasid_nl_device_get_doit(struct sk_buff *skb,
 	idev = ioasid_nl_find_device(info);
 	if (!idev)
 		return -ENOENT;
-	msg = ioasid_nl_reply_new(info, &hdr);
-	if (IS_ERR(msg))
-		rc = PTR_ERR(msg);
-	else
-		rc = ioasid_nl_reply_send(info, msg, hdr,
-					  ioasid_nl_fill_device(msg, idev));
+	rc = ioasid_nl_reply(info, ioasid_nl_fill_device, idev);
 	ioasid_device_put(idev);
 	return rc;
 }
@@ -442,77 +430,60 @@ static int ioasid_nl_device_get_dumpit(struct sk_buff *skb,
 	unsigned long id = cb->args[0];
 	struct ioasid_device *idev;
 	int rc = 0;
-	void *hdr;
 
 	for (; (idev = ioasid_device_get_next(&id)); id++) {
-		hdr = ioasid_nl_put_hdr(skb, NETLINK_CB(cb->skb).portid,
-					cb->nlh->nlmsg_seq, NLM_F_MULTI,
-					IOASID_NL_CMD_DEVICE_GET);
-		rc = hdr ? ioasid_nl_fill_device(skb, idev) : -EMSGSIZE;
+		rc = ioasid_nl_dump_one(skb, cb, IOASID_NL_CMD_DEVICE_GET,
+					ioasid_nl_fill_device, idev);
 		ioasid_device_put(idev);
-		if (rc) {
-			if (hdr)
-				genlmsg_cancel(skb, hdr);
+		if (rc)
 			break;
-		}
-		genlmsg_end(skb, hdr);
 	}
 	cb->args[0] = id;
-	return rc && !skb->len ? rc : skb->len;
+	return ioasid_nl_dump_end(skb, rc);
 }
 
 /* --- groups ---------------------------------------------------------------- */
 
-static int ioasid_nl_fill_group(struct sk_buff *skb,
-				struct ioasid_group *group)
+static int ioasid_nl_put_member(const char *name, void *arg)
 {
-	char reason[sizeof(group->reason)] = "";
-	struct ioasid_device *idev;
-	struct nlattr *nest;
-	bool viable;
-	int rc = -EMSGSIZE;
+	return nla_put_string(arg, IOASID_NL_A_DEVICE_NAME, name);
+}
 
-	mutex_lock(&group->lock);
-	viable = group->ops->verdict(group, reason, sizeof(reason));
-	if (nla_put_u32(skb, IOASID_NL_A_GROUP_ID, group->id) ||
-	    nla_put_u32(skb, IOASID_NL_A_GROUP_KIND,
-			group->iommu_group ? IOASID_NL_GROUP_IOMMU :
-			IOASID_NL_GROUP_MOCK) ||
-	    nla_put_u32(skb, IOASID_NL_A_NR_MEMBERS,
-			group->ops->nr_members(group)) ||
-	    nla_put_u8(skb, IOASID_NL_A_VIABLE, viable) ||
-	    (!viable && nla_put_string(skb, IOASID_NL_A_REASON, reason)) ||
-	    (group->reason[0] &&
-	     nla_put_string(skb, IOASID_NL_A_LAST_REASON, group->reason)) ||
-	    nla_put_u32(skb, IOASID_NL_A_NR_BOUND, group->nr_bound))
-		goto out;
-	/* The owner has bound members, which hold its file: it is alive. */
-	if (group->owner &&
-	    nla_put_u32(skb, IOASID_NL_A_CTX_ID, group->owner->id))
-		goto out;
-	if (group->ioas &&
-	    nla_put_u32(skb, IOASID_NL_A_IOAS_ID, ioasid_ioas_id(group->ioas)))
-		goto out;
+static int ioasid_nl_fill_group(struct sk_buff *skb, void *obj)
+{
+	struct ioasid_group_snapshot snap;
+	struct nlattr *nest;
+	int rc;
+
 	nest = nla_nest_start(skb, IOASID_NL_A_MEMBERS);
 	if (!nest)
-		goto out;
-	list_for_each_entry(idev, &group->devices, group_item) {
-		if (nla_put_string(skb, IOASID_NL_A_DEVICE_NAME, idev->name))
-			goto out;
-	}
+		return -EMSGSIZE;
+	rc = ioasid_group_snapshot(obj, &snap, ioasid_nl_put_member, skb);
 	nla_nest_end(skb, nest);
-	rc = 0;
-out:
-	mutex_unlock(&group->lock);
-	return rc;
+	if (rc ||
+	    nla_put_u32(skb, IOASID_NL_A_GROUP_ID, snap.id) ||
+	    nla_put_u32(skb, IOASID_NL_A_GROUP_KIND,
+			snap.mock ? IOASID_NL_GROUP_MOCK :
+			IOASID_NL_GROUP_IOMMU) ||
+	    nla_put_u32(skb, IOASID_NL_A_NR_MEMBERS, snap.nr_members) ||
+	    nla_put_u8(skb, IOASID_NL_A_VIABLE, snap.viable) ||
+	    (!snap.viable &&
+	     nla_put_string(skb, IOASID_NL_A_REASON, snap.reason)) ||
+	    (snap.last_reason[0] &&
+	     nla_put_string(skb, IOASID_NL_A_LAST_REASON, snap.last_reason)) ||
+	    nla_put_u32(skb, IOASID_NL_A_NR_BOUND, snap.nr_bound) ||
+	    (snap.ctx_id &&
+	     nla_put_u32(skb, IOASID_NL_A_CTX_ID, snap.ctx_id)) ||
+	    (snap.ioas_id &&
+	     nla_put_u32(skb, IOASID_NL_A_IOAS_ID, snap.ioas_id)))
+		return -EMSGSIZE;
+	return 0;
 }
 
 static int ioasid_nl_group_get_doit(struct sk_buff *skb,
 				    struct genl_info *info)
 {
 	struct ioasid_group *group;
-	struct sk_buff *msg;
-	void *hdr;
 	int rc;
 
 	if (GENL_REQ_ATTR_CHECK(info, IOASID_NL_A_GROUP_ID))
@@ -524,12 +495,7 @@ static int ioasid_nl_group_get_doit(struct sk_buff *skb,
 				    "no such group");
 		return -ENOENT;
 	}
-	msg = ioasid_nl_reply_new(info, &hdr);
-	if (IS_ERR(msg))
-		rc = PTR_ERR(msg);
-	else
-		rc = ioasid_nl_reply_send(info, msg, hdr,
-					  ioasid_nl_fill_group(msg, group));
+	rc = ioasid_nl_reply(info, ioasid_nl_fill_group, group);
 	ioasid_group_put(group);
 	return rc;
 }
@@ -540,30 +506,24 @@ static int ioasid_nl_group_get_dumpit(struct sk_buff *skb,
 	unsigned long id = cb->args[0];
 	struct ioasid_group *group;
 	int rc = 0;
-	void *hdr;
 
 	for (; (group = ioasid_group_get_next(&id)); id++) {
-		hdr = ioasid_nl_put_hdr(skb, NETLINK_CB(cb->skb).portid,
-					cb->nlh->nlmsg_seq, NLM_F_MULTI,
-					IOASID_NL_CMD_GROUP_GET);
-		rc = hdr ? ioasid_nl_fill_group(skb, group) : -EMSGSIZE;
+		rc = ioasid_nl_dump_one(skb, cb, IOASID_NL_CMD_GROUP_GET,
+					ioasid_nl_fill_group, group);
 		ioasid_group_put(group);
-		if (rc) {
-			if (hdr)
-				genlmsg_cancel(skb, hdr);
+		if (rc)
 			break;
-		}
-		genlmsg_end(skb, hdr);
 	}
 	cb->args[0] = id;
-	return rc && !skb->len ? rc : skb->len;
+	return ioasid_nl_dump_end(skb, rc);
 }
 
 /* --- PASIDs ---------------------------------------------------------------- */
 
-static int ioasid_nl_fill_pasid(struct sk_buff *skb,
-				const struct ioasid_pasid_info *p)
+static int ioasid_nl_fill_pasid(struct sk_buff *skb, void *obj)
 {
+	const struct ioasid_pasid_info *p = obj;
+
 	if (nla_put_u32(skb, IOASID_NL_A_PASID, p->pasid) ||
 	    nla_put_u32(skb, IOASID_NL_A_CTX_ID, p->ctx_id) ||
 	    nla_put_u32(skb, IOASID_NL_A_NR_ATTACHED, p->nr_attached))
@@ -575,9 +535,7 @@ static int ioasid_nl_pasid_get_doit(struct sk_buff *skb,
 				    struct genl_info *info)
 {
 	struct ioasid_pasid_info p;
-	struct sk_buff *msg;
 	unsigned long id;
-	void *hdr;
 
 	if (GENL_REQ_ATTR_CHECK(info, IOASID_NL_A_PASID))
 		return -EINVAL;
@@ -589,11 +547,7 @@ static int ioasid_nl_pasid_get_doit(struct sk_buff *skb,
 				    "PASID not allocated");
 		return -ENOENT;
 	}
-	msg = ioasid_nl_reply_new(info, &hdr);
-	if (IS_ERR(msg))
-		return PTR_ERR(msg);
-	return ioasid_nl_reply_send(info, msg, hdr,
-				    ioasid_nl_fill_pasid(msg, &p));
+	return ioasid_nl_reply(info, ioasid_nl_fill_pasid, &p);
 }
 
 static int ioasid_nl_pasid_get_dumpit(struct sk_buff *skb,
@@ -602,27 +556,20 @@ static int ioasid_nl_pasid_get_dumpit(struct sk_buff *skb,
 	unsigned long id = cb->args[0];
 	struct ioasid_pasid_info p;
 	int rc = 0;
-	void *hdr;
 
 	for (; ioasid_pasid_get_next(&id, &p); id++) {
-		hdr = ioasid_nl_put_hdr(skb, NETLINK_CB(cb->skb).portid,
-					cb->nlh->nlmsg_seq, NLM_F_MULTI,
-					IOASID_NL_CMD_PASID_GET);
-		rc = hdr ? ioasid_nl_fill_pasid(skb, &p) : -EMSGSIZE;
-		if (rc) {
-			if (hdr)
-				genlmsg_cancel(skb, hdr);
+		rc = ioasid_nl_dump_one(skb, cb, IOASID_NL_CMD_PASID_GET,
+					ioasid_nl_fill_pasid, &p);
+		if (rc)
 			break;
-		}
-		genlmsg_end(skb, hdr);
 	}
 	cb->args[0] = id;
-	return rc && !skb->len ? rc : skb->len;
+	return ioasid_nl_dump_end(skb, rc);
 }
 
 /* --- the policy ------------------------------------------------------------ */
 
-static int ioasid_nl_fill_policy(struct sk_buff *skb)
+static int ioasid_nl_fill_policy(struct sk_buff *skb, void *unused)
 {
 	struct ioasid_policy_hook_stats stats[IOASID_HOOK_MAX];
 	char name[IOASID_POLICY_NAME_LEN];
@@ -668,14 +615,7 @@ static int ioasid_nl_fill_policy(struct sk_buff *skb)
 static int ioasid_nl_policy_get_doit(struct sk_buff *skb,
 				     struct genl_info *info)
 {
-	struct sk_buff *msg;
-	void *hdr;
-
-	msg = ioasid_nl_reply_new(info, &hdr);
-	if (IS_ERR(msg))
-		return PTR_ERR(msg);
-	return ioasid_nl_reply_send(info, msg, hdr,
-				    ioasid_nl_fill_policy(msg));
+	return ioasid_nl_reply(info, ioasid_nl_fill_policy, NULL);
 }
 
 /* --- the family ------------------------------------------------------------ */
@@ -703,48 +643,23 @@ static const struct nla_policy ioasid_nl_pasid_policy[] = {
 	[IOASID_NL_A_PASID] = { .type = NLA_U32 },
 };
 
+/* A GET command with a doit, a dumpit and an attribute policy. */
+#define IOASID_NL_GET_OP(CMD, name) {					\
+	.cmd = IOASID_NL_CMD_##CMD##_GET,				\
+	.doit = ioasid_nl_##name##_get_doit,				\
+	.dumpit = ioasid_nl_##name##_get_dumpit,			\
+	.policy = ioasid_nl_##name##_policy,				\
+	.maxattr = ARRAY_SIZE(ioasid_nl_##name##_policy) - 1,		\
+	.flags = GENL_ADMIN_PERM,					\
+}
+
 /* Everything is privileged: objects show who holds which device. */
 static const struct genl_ops ioasid_nl_ops[] = {
-	{
-		.cmd = IOASID_NL_CMD_CTX_GET,
-		.doit = ioasid_nl_ctx_get_doit,
-		.dumpit = ioasid_nl_ctx_get_dumpit,
-		.policy = ioasid_nl_ctx_policy,
-		.maxattr = ARRAY_SIZE(ioasid_nl_ctx_policy) - 1,
-		.flags = GENL_ADMIN_PERM,
-	},
-	{
-		.cmd = IOASID_NL_CMD_IOAS_GET,
-		.doit = ioasid_nl_ioas_get_doit,
-		.dumpit = ioasid_nl_ioas_get_dumpit,
-		.policy = ioasid_nl_ioas_policy,
-		.maxattr = ARRAY_SIZE(ioasid_nl_ioas_policy) - 1,
-		.flags = GENL_ADMIN_PERM,
-	},
-	{
-		.cmd = IOASID_NL_CMD_DEVICE_GET,
-		.doit = ioasid_nl_device_get_doit,
-		.dumpit = ioasid_nl_device_get_dumpit,
-		.policy = ioasid_nl_device_policy,
-		.maxattr = ARRAY_SIZE(ioasid_nl_device_policy) - 1,
-		.flags = GENL_ADMIN_PERM,
-	},
-	{
-		.cmd = IOASID_NL_CMD_GROUP_GET,
-		.doit = ioasid_nl_group_get_doit,
-		.dumpit = ioasid_nl_group_get_dumpit,
-		.policy = ioasid_nl_group_policy,
-		.maxattr = ARRAY_SIZE(ioasid_nl_group_policy) - 1,
-		.flags = GENL_ADMIN_PERM,
-	},
-	{
-		.cmd = IOASID_NL_CMD_PASID_GET,
-		.doit = ioasid_nl_pasid_get_doit,
-		.dumpit = ioasid_nl_pasid_get_dumpit,
-		.policy = ioasid_nl_pasid_policy,
-		.maxattr = ARRAY_SIZE(ioasid_nl_pasid_policy) - 1,
-		.flags = GENL_ADMIN_PERM,
-	},
+	IOASID_NL_GET_OP(CTX, ctx),
+	IOASID_NL_GET_OP(IOAS, ioas),
+	IOASID_NL_GET_OP(DEVICE, device),
+	IOASID_NL_GET_OP(GROUP, group),
+	IOASID_NL_GET_OP(PASID, pasid),
 	{
 		.cmd = IOASID_NL_CMD_POLICY_GET,
 		.doit = ioasid_nl_policy_get_doit,
@@ -759,7 +674,7 @@ static const struct genl_multicast_group ioasid_nl_mcgrps[] = {
 	},
 };
 
-static struct genl_family ioasid_nl_family __ro_after_init = {
+struct genl_family ioasid_nl_family __ro_after_init = {
 	.name = IOASID_GENL_NAME,
 	.version = IOASID_GENL_VERSION,
 	.module = THIS_MODULE,
@@ -771,419 +686,21 @@ static struct genl_family ioasid_nl_family __ro_after_init = {
 	.parallel_ops = true,
 };
 
-/* --- events: probes on the module's own tracepoints ----------------------- */
-
-/* An event message, or NULL if nobody listens or memory is short. */
-static struct sk_buff *ioasid_nl_event_new(enum ioasid_nl_event event,
-					   void **hdr)
-{
-	struct sk_buff *skb;
-
-	if (!genl_has_listeners(&ioasid_nl_family, &init_net,
-				IOASID_NL_MCGRP_MONITOR_IDX))
-		return NULL;
-	skb = genlmsg_new(512, GFP_ATOMIC);
-	if (!skb)
-		return NULL;
-	*hdr = ioasid_nl_put_hdr(skb, 0, 0, 0, IOASID_NL_CMD_EVENT);
-	if (!*hdr || nla_put_u32(skb, IOASID_NL_A_EVENT, event)) {
-		nlmsg_free(skb);
-		return NULL;
-	}
-	return skb;
-}
-
-/* Send the event, or drop it if filling it failed (@failed). */
-static void ioasid_nl_event_send(struct sk_buff *skb, void *hdr, bool failed)
-{
-	if (failed) {
-		nlmsg_free(skb);
-		return;
-	}
-	genlmsg_end(skb, hdr);
-	genlmsg_multicast(&ioasid_nl_family, skb, 0,
-			  IOASID_NL_MCGRP_MONITOR_IDX, GFP_ATOMIC);
-}
-
-static void ioasid_nl_ev_ctx_create(void *data, u32 ctx_id, pid_t tgid,
-				    uid_t uid)
-{
-	struct sk_buff *skb;
-	void *hdr;
-
-	skb = ioasid_nl_event_new(IOASID_NL_EVENT_CTX_CREATE, &hdr);
-	if (skb)
-		ioasid_nl_event_send(skb, hdr,
-				     nla_put_u32(skb, IOASID_NL_A_CTX_ID, ctx_id) ||
-				     nla_put_u32(skb, IOASID_NL_A_OWNER_TGID, tgid) ||
-				     nla_put_u32(skb, IOASID_NL_A_OWNER_UID, uid));
-}
-
-static void ioasid_nl_ev_ctx_destroy(void *data, u32 ctx_id)
-{
-	struct sk_buff *skb;
-	void *hdr;
-
-	skb = ioasid_nl_event_new(IOASID_NL_EVENT_CTX_DESTROY, &hdr);
-	if (skb)
-		ioasid_nl_event_send(skb, hdr,
-				     nla_put_u32(skb, IOASID_NL_A_CTX_ID, ctx_id));
-}
-
-static void ioasid_nl_ev_ioas_alloc(void *data, u32 ctx_id, u32 ioas_id,
-				    u32 parent_id)
-{
-	struct sk_buff *skb;
-	void *hdr;
-
-	skb = ioasid_nl_event_new(IOASID_NL_EVENT_IOAS_ALLOC, &hdr);
-	if (skb)
-		ioasid_nl_event_send(skb, hdr,
-				     nla_put_u32(skb, IOASID_NL_A_CTX_ID, ctx_id) ||
-				     nla_put_u32(skb, IOASID_NL_A_IOAS_ID, ioas_id) ||
-				     nla_put_u32(skb, IOASID_NL_A_PARENT_ID,
-						 parent_id));
-}
-
-static void ioasid_nl_ev_ioas_destroy(void *data, u32 ctx_id, u32 ioas_id)
-{
-	struct sk_buff *skb;
-	void *hdr;
-
-	skb = ioasid_nl_event_new(IOASID_NL_EVENT_IOAS_DESTROY, &hdr);
-	if (skb)
-		ioasid_nl_event_send(skb, hdr,
-				     nla_put_u32(skb, IOASID_NL_A_CTX_ID, ctx_id) ||
-				     nla_put_u32(skb, IOASID_NL_A_IOAS_ID, ioas_id));
-}
-
-static void ioasid_nl_ev_ioas_map(void *data, u32 ctx_id, u32 ioas_id,
-				  u64 iova, u64 length, u64 source, u32 prot)
-{
-	struct sk_buff *skb;
-	void *hdr;
-
-	skb = ioasid_nl_event_new(IOASID_NL_EVENT_IOAS_MAP, &hdr);
-	if (skb)
-		ioasid_nl_event_send(skb, hdr,
-				     nla_put_u32(skb, IOASID_NL_A_CTX_ID, ctx_id) ||
-				     nla_put_u32(skb, IOASID_NL_A_IOAS_ID, ioas_id) ||
-				     nla_put_u64_64bit(skb, IOASID_NL_A_IOVA, iova,
-						       IOASID_NL_A_PAD) ||
-				     nla_put_u64_64bit(skb, IOASID_NL_A_LENGTH,
-						       length, IOASID_NL_A_PAD) ||
-				     nla_put_u64_64bit(skb, IOASID_NL_A_SOURCE,
-						       source, IOASID_NL_A_PAD) ||
-				     nla_put_u32(skb, IOASID_NL_A_PROT, prot));
-}
-
-static void ioasid_nl_ev_ioas_unmap(void *data, u32 ctx_id, u32 ioas_id,
-				    u64 iova, u64 last, u64 length)
-{
-	struct sk_buff *skb;
-	void *hdr;
-
-	skb = ioasid_nl_event_new(IOASID_NL_EVENT_IOAS_UNMAP, &hdr);
-	if (skb)
-		ioasid_nl_event_send(skb, hdr,
-				     nla_put_u32(skb, IOASID_NL_A_CTX_ID, ctx_id) ||
-				     nla_put_u32(skb, IOASID_NL_A_IOAS_ID, ioas_id) ||
-				     nla_put_u64_64bit(skb, IOASID_NL_A_IOVA, iova,
-						       IOASID_NL_A_PAD) ||
-				     nla_put_u64_64bit(skb, IOASID_NL_A_LAST, last,
-						       IOASID_NL_A_PAD) ||
-				     nla_put_u64_64bit(skb, IOASID_NL_A_LENGTH,
-						       length, IOASID_NL_A_PAD));
-}
-
-static void ioasid_nl_ev_pasid(enum ioasid_nl_event event, u32 ctx_id,
-			       u32 pasid)
-{
-	struct sk_buff *skb;
-	void *hdr;
-
-	skb = ioasid_nl_event_new(event, &hdr);
-	if (skb)
-		ioasid_nl_event_send(skb, hdr,
-				     nla_put_u32(skb, IOASID_NL_A_CTX_ID, ctx_id) ||
-				     nla_put_u32(skb, IOASID_NL_A_PASID, pasid));
-}
-
-static void ioasid_nl_ev_pasid_alloc(void *data, u32 ctx_id, u32 pasid)
-{
-	ioasid_nl_ev_pasid(IOASID_NL_EVENT_PASID_ALLOC, ctx_id, pasid);
-}
-
-static void ioasid_nl_ev_pasid_free(void *data, u32 ctx_id, u32 pasid)
-{
-	ioasid_nl_ev_pasid(IOASID_NL_EVENT_PASID_FREE, ctx_id, pasid);
-}
-
-static void ioasid_nl_ev_device_add(void *data, u32 id, const char *name,
-				    u32 group_id)
-{
-	struct sk_buff *skb;
-	void *hdr;
-
-	skb = ioasid_nl_event_new(IOASID_NL_EVENT_DEVICE_ADD, &hdr);
-	if (skb)
-		ioasid_nl_event_send(skb, hdr,
-				     nla_put_u32(skb, IOASID_NL_A_DEVICE_ID, id) ||
-				     nla_put_string(skb, IOASID_NL_A_DEVICE_NAME,
-						    name) ||
-				     nla_put_u32(skb, IOASID_NL_A_GROUP_ID,
-						 group_id));
-}
-
-static void ioasid_nl_ev_device_remove(void *data, u32 id, const char *name)
-{
-	struct sk_buff *skb;
-	void *hdr;
-
-	skb = ioasid_nl_event_new(IOASID_NL_EVENT_DEVICE_REMOVE, &hdr);
-	if (skb)
-		ioasid_nl_event_send(skb, hdr,
-				     nla_put_u32(skb, IOASID_NL_A_DEVICE_ID, id) ||
-				     nla_put_string(skb, IOASID_NL_A_DEVICE_NAME,
-						    name));
-}
-
-static void ioasid_nl_ev_bind(enum ioasid_nl_event event, u32 ctx_id,
-			      u32 dev_id, const char *name)
-{
-	struct sk_buff *skb;
-	void *hdr;
-
-	skb = ioasid_nl_event_new(event, &hdr);
-	if (skb)
-		ioasid_nl_event_send(skb, hdr,
-				     nla_put_u32(skb, IOASID_NL_A_CTX_ID, ctx_id) ||
-				     nla_put_u32(skb, IOASID_NL_A_DEV_ID, dev_id) ||
-				     nla_put_string(skb, IOASID_NL_A_DEVICE_NAME,
-						    name));
-}
-
-static void ioasid_nl_ev_device_bind(void *data, u32 ctx_id, u32 dev_id,
-				     const char *name)
-{
-	ioasid_nl_ev_bind(IOASID_NL_EVENT_DEVICE_BIND, ctx_id, dev_id, name);
-}
-
-static void ioasid_nl_ev_device_unbind(void *data, u32 ctx_id, u32 dev_id,
-				       const char *name)
-{
-	ioasid_nl_ev_bind(IOASID_NL_EVENT_DEVICE_UNBIND, ctx_id, dev_id, name);
-}
-
-static void ioasid_nl_ev_attach(enum ioasid_nl_event event, u32 ctx_id,
-				u32 dev_id, u32 ioas_id, u32 pasid)
-{
-	struct sk_buff *skb;
-	void *hdr;
-
-	skb = ioasid_nl_event_new(event, &hdr);
-	if (skb)
-		ioasid_nl_event_send(skb, hdr,
-				     nla_put_u32(skb, IOASID_NL_A_CTX_ID, ctx_id) ||
-				     nla_put_u32(skb, IOASID_NL_A_DEV_ID, dev_id) ||
-				     nla_put_u32(skb, IOASID_NL_A_IOAS_ID, ioas_id) ||
-				     nla_put_u32(skb, IOASID_NL_A_PASID, pasid));
-}
-
-static void ioasid_nl_ev_device_attach(void *data, u32 ctx_id, u32 dev_id,
-				       u32 ioas_id, u32 pasid)
-{
-	ioasid_nl_ev_attach(IOASID_NL_EVENT_DEVICE_ATTACH, ctx_id, dev_id,
-			    ioas_id, pasid);
-}
-
-static void ioasid_nl_ev_device_detach(void *data, u32 ctx_id, u32 dev_id,
-				       u32 ioas_id, u32 pasid)
-{
-	ioasid_nl_ev_attach(IOASID_NL_EVENT_DEVICE_DETACH, ctx_id, dev_id,
-			    ioas_id, pasid);
-}
-
-static void ioasid_nl_ev_group_add(void *data, u32 group_id, bool mock)
-{
-	struct sk_buff *skb;
-	void *hdr;
-
-	skb = ioasid_nl_event_new(IOASID_NL_EVENT_GROUP_ADD, &hdr);
-	if (skb)
-		ioasid_nl_event_send(skb, hdr,
-				     nla_put_u32(skb, IOASID_NL_A_GROUP_ID,
-						 group_id) ||
-				     nla_put_u32(skb, IOASID_NL_A_GROUP_KIND,
-						 mock ? IOASID_NL_GROUP_MOCK :
-						 IOASID_NL_GROUP_IOMMU));
-}
-
-static void ioasid_nl_ev_group_remove(void *data, u32 group_id)
-{
-	struct sk_buff *skb;
-	void *hdr;
-
-	skb = ioasid_nl_event_new(IOASID_NL_EVENT_GROUP_REMOVE, &hdr);
-	if (skb)
-		ioasid_nl_event_send(skb, hdr,
-				     nla_put_u32(skb, IOASID_NL_A_GROUP_ID,
-						 group_id));
-}
-
-static void ioasid_nl_ev_group_verdict(void *data, u32 group_id, bool kernel,
-				       bool final, const char *reason)
-{
-	struct sk_buff *skb;
-	void *hdr;
-
-	skb = ioasid_nl_event_new(IOASID_NL_EVENT_GROUP_VERDICT, &hdr);
-	if (skb)
-		ioasid_nl_event_send(skb, hdr,
-				     nla_put_u32(skb, IOASID_NL_A_GROUP_ID,
-						 group_id) ||
-				     nla_put_u8(skb, IOASID_NL_A_KERNEL_VIABLE,
-						kernel) ||
-				     nla_put_u8(skb, IOASID_NL_A_VIABLE, final) ||
-				     nla_put_string(skb, IOASID_NL_A_REASON,
-						    reason));
-}
-
-static void ioasid_nl_ev_policy_decision(void *data, const char *policy,
-					 const char *hook, s64 ret, int err,
-					 u32 ctx_id, u32 dev_id, u32 ioas_id,
-					 u32 pasid)
-{
-	struct sk_buff *skb;
-	void *hdr;
-
-	skb = ioasid_nl_event_new(IOASID_NL_EVENT_POLICY_DECISION, &hdr);
-	if (skb)
-		ioasid_nl_event_send(skb, hdr,
-				     nla_put_string(skb, IOASID_NL_A_POLICY_NAME,
-						    policy) ||
-				     nla_put_string(skb, IOASID_NL_A_HOOK_NAME,
-						    hook) ||
-				     nla_put_s64(skb, IOASID_NL_A_HOOK_RET, ret,
-						 IOASID_NL_A_PAD) ||
-				     nla_put_s32(skb, IOASID_NL_A_HOOK_ERR, err) ||
-				     nla_put_u32(skb, IOASID_NL_A_CTX_ID, ctx_id) ||
-				     nla_put_u32(skb, IOASID_NL_A_DEV_ID, dev_id) ||
-				     nla_put_u32(skb, IOASID_NL_A_IOAS_ID, ioas_id) ||
-				     nla_put_u32(skb, IOASID_NL_A_PASID, pasid));
-}
-
-static void ioasid_nl_ev_policy_change(void *data, const char *action,
-				       const char *name, const char *old)
-{
-	struct sk_buff *skb;
-	void *hdr;
-
-	skb = ioasid_nl_event_new(IOASID_NL_EVENT_POLICY_CHANGE, &hdr);
-	if (skb)
-		ioasid_nl_event_send(skb, hdr,
-				     nla_put_string(skb, IOASID_NL_A_POLICY_ACTION,
-						    action) ||
-				     nla_put_string(skb, IOASID_NL_A_POLICY_NAME,
-						    name) ||
-				     nla_put_string(skb,
-						    IOASID_NL_A_POLICY_OLD_NAME,
-						    old));
-}
-
-/*
- * (Un)registration of the probes, one pair of functions per tracepoint so
- * that a table can drive both and the error path unwinds exactly those
- * registered.
- */
-#define IOASID_NL_PROBE(ev)						\
-static int ioasid_nl_reg_##ev(void)					\
-{									\
-	return register_trace_ioasid_##ev(ioasid_nl_ev_##ev, NULL);	\
-}									\
-static void ioasid_nl_unreg_##ev(void)					\
-{									\
-	unregister_trace_ioasid_##ev(ioasid_nl_ev_##ev, NULL);		\
-}
-
-IOASID_NL_PROBE(ctx_create)
-IOASID_NL_PROBE(ctx_destroy)
-IOASID_NL_PROBE(ioas_alloc)
-IOASID_NL_PROBE(ioas_destroy)
-IOASID_NL_PROBE(ioas_map)
-IOASID_NL_PROBE(ioas_unmap)
-IOASID_NL_PROBE(pasid_alloc)
-IOASID_NL_PROBE(pasid_free)
-IOASID_NL_PROBE(device_add)
-IOASID_NL_PROBE(device_remove)
-IOASID_NL_PROBE(device_bind)
-IOASID_NL_PROBE(device_unbind)
-IOASID_NL_PROBE(device_attach)
-IOASID_NL_PROBE(device_detach)
-IOASID_NL_PROBE(group_add)
-IOASID_NL_PROBE(group_remove)
-IOASID_NL_PROBE(group_verdict)
-IOASID_NL_PROBE(policy_decision)
-IOASID_NL_PROBE(policy_change)
-
-#define IOASID_NL_PROBE_ENTRY(ev) { ioasid_nl_reg_##ev, ioasid_nl_unreg_##ev }
-
-static const struct {
-	int (*reg)(void);
-	void (*unreg)(void);
-} ioasid_nl_probes[] = {
-	IOASID_NL_PROBE_ENTRY(ctx_create),
-	IOASID_NL_PROBE_ENTRY(ctx_destroy),
-	IOASID_NL_PROBE_ENTRY(ioas_alloc),
-	IOASID_NL_PROBE_ENTRY(ioas_destroy),
-	IOASID_NL_PROBE_ENTRY(ioas_map),
-	IOASID_NL_PROBE_ENTRY(ioas_unmap),
-	IOASID_NL_PROBE_ENTRY(pasid_alloc),
-	IOASID_NL_PROBE_ENTRY(pasid_free),
-	IOASID_NL_PROBE_ENTRY(device_add),
-	IOASID_NL_PROBE_ENTRY(device_remove),
-	IOASID_NL_PROBE_ENTRY(device_bind),
-	IOASID_NL_PROBE_ENTRY(device_unbind),
-	IOASID_NL_PROBE_ENTRY(device_attach),
-	IOASID_NL_PROBE_ENTRY(device_detach),
-	IOASID_NL_PROBE_ENTRY(group_add),
-	IOASID_NL_PROBE_ENTRY(group_remove),
-	IOASID_NL_PROBE_ENTRY(group_verdict),
-	IOASID_NL_PROBE_ENTRY(policy_decision),
-	IOASID_NL_PROBE_ENTRY(policy_change),
-};
-
-static void ioasid_nl_unregister_probes(size_t n)
-{
-	while (n--)
-		ioasid_nl_probes[n].unreg();
-	/* No probe runs any more once this returns. */
-	tracepoint_synchronize_unregister();
-}
-
 /**
- * ioasid_netlink_init() - register the family and the event probes
+ * ioasid_netlink_init() - register the family and the event bridge
  *
  * Return: 0 or -errno, with nothing left registered.
  */
 int ioasid_netlink_init(void)
 {
-	size_t i;
 	int rc;
 
 	rc = genl_register_family(&ioasid_nl_family);
 	if (rc)
 		return rc;
-	for (i = 0; i < ARRAY_SIZE(ioasid_nl_probes); i++) {
-		rc = ioasid_nl_probes[i].reg();
-		if (rc)
-			goto err_probes;
-	}
-	return 0;
-
-err_probes:
-	ioasid_nl_unregister_probes(i);
-	genl_unregister_family(&ioasid_nl_family);
+	rc = ioasid_nl_events_init();
+	if (rc)
+		genl_unregister_family(&ioasid_nl_family);
 	return rc;
 }
 
@@ -1192,6 +709,6 @@ err_probes:
  */
 void ioasid_netlink_exit(void)
 {
-	ioasid_nl_unregister_probes(ARRAY_SIZE(ioasid_nl_probes));
+	ioasid_nl_events_exit();
 	genl_unregister_family(&ioasid_nl_family);
 }

@@ -1,19 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Pinning user pages for DMA and charging them to RLIMIT_MEMLOCK.
+ * Pages: pinning user memory for DMA, charging it to RLIMIT_MEMLOCK, and
+ * moving the PFNs of pinned pages into domains.
  *
  * Pages are pinned long-term (FOLL_LONGTERM migrates them out of movable
  * zones and CMA first) and charged to the mapping process's locked_vm, the
  * same counter mlock() and VFIO type1 use, so RLIMIT_MEMLOCK bounds them
  * unless the process has CAP_IPC_LOCK.  Every mapping pins and charges its
  * own pages, even where two mappings share memory.
+ *
+ * Domains are given one call per physically contiguous run (or a batch of
+ * runs in one map_sg call), so they can use their large pages.
  */
 #include <linux/mm.h>
+#include <linux/scatterlist.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 
-#include "io_pagetable.h"
+#include "domain.h"
+#include "iopt_area.h"
 
 /* Every page pinned by the module, for IOASID_TEST_STATS. */
 static atomic64_t ioasid_pinned_total = ATOMIC64_INIT(0);
@@ -31,10 +37,10 @@ u64 ioasid_pinned_pages(void)
 	return atomic64_read(&ioasid_pinned_total);
 }
 
-static void ioasid_pages_count(struct ioasid_ctx *ctx, long npages)
+static void ioasid_pages_count(atomic64_t *counter, long npages)
 {
 	atomic64_add(npages, &ioasid_pinned_total);
-	atomic64_add(npages, &ctx->pinned_pages);
+	atomic64_add(npages, counter);
 }
 
 /* Is [@start, @start + @npages pages) covered by VMAs of current's mm? */
@@ -62,7 +68,7 @@ static bool ioasid_range_is_mapped(unsigned long start, unsigned long npages)
 
 /**
  * ioasid_pages_pin() - pin and charge user memory
- * @ctx: the context the pins count against
+ * @pinned_counter: the owner's counter the pins are added to
  * @user_va: page-aligned start
  * @npages: number of pages
  * @writable: the device may write (pin with FOLL_WRITE)
@@ -72,7 +78,7 @@ static bool ioasid_range_is_mapped(unsigned long start, unsigned long npages)
  * @writable), -EINTR (fatal signal).  Nothing is left pinned or charged on
  * error.
  */
-struct ioasid_pages *ioasid_pages_pin(struct ioasid_ctx *ctx,
+struct ioasid_pages *ioasid_pages_pin(atomic64_t *pinned_counter,
 				      unsigned long user_va,
 				      unsigned long npages, bool writable)
 {
@@ -97,7 +103,7 @@ struct ioasid_pages *ioasid_pages_pin(struct ioasid_ctx *ctx,
 		goto err_free;
 	}
 	kref_init(&pages->ref);
-	pages->ctx = ctx;
+	pages->pinned_counter = pinned_counter;
 	pages->user_va = user_va;
 	pages->npages = npages;
 	pages->writable = writable;
@@ -125,7 +131,7 @@ struct ioasid_pages *ioasid_pages_pin(struct ioasid_ctx *ctx,
 		done += rc;
 		cond_resched();
 	}
-	ioasid_pages_count(ctx, npages);
+	ioasid_pages_count(pinned_counter, npages);
 	return pages;
 
 err_unpin:
@@ -157,7 +163,7 @@ void ioasid_pages_unpin(struct ioasid_pages *pages, unsigned long index,
 				    pages->writable);
 	memset(pages->pages + index, 0, npages * sizeof(*pages->pages));
 	account_locked_vm(pages->mm, npages, false);
-	ioasid_pages_count(pages->ctx, -(long)npages);
+	ioasid_pages_count(pages->pinned_counter, -(long)npages);
 }
 
 static void ioasid_pages_release(struct kref *ref)
@@ -177,4 +183,146 @@ static void ioasid_pages_release(struct kref *ref)
 void ioasid_pages_put(struct ioasid_pages *pages)
 {
 	kref_put(&pages->ref, ioasid_pages_release);
+}
+
+/* --- moving PFNs into domains ---------------------------------------------- */
+
+static bool iopt_contiguous(struct page **pages, unsigned long j)
+{
+	return page_to_pfn(pages[j]) == page_to_pfn(pages[j - 1]) + 1;
+}
+
+/* One domain call per physically contiguous run.  All or nothing. */
+static int iopt_map_runs(struct ioasid_domain *domain, u64 iova,
+			 struct page **pages, unsigned long npages, int prot,
+			 gfp_t gfp)
+{
+	unsigned long i = 0, j;
+	int rc;
+
+	while (i < npages) {
+		for (j = i + 1; j < npages && iopt_contiguous(pages, j); j++)
+			;
+		rc = domain->ops->map(domain, iova + i * PAGE_SIZE,
+				      page_to_phys(pages[i]),
+				      (j - i) * PAGE_SIZE, prot, gfp);
+		if (rc) {
+			if (i)
+				domain->ops->unmap(domain, iova, i * PAGE_SIZE);
+			return rc;
+		}
+		i = j;
+	}
+	return 0;
+}
+
+/*
+ * Runs per map_sg call: one page of scatterlist, while amortising the
+ * domain's per-call IOTLB sync.  A run is cut at 1 GiB, which keeps the
+ * largest IOMMU pages and fits a scatterlist entry.
+ */
+#define IOPT_SG_RUNS		SG_MAX_SINGLE_ALLOC
+#define IOPT_SG_MAX_RUN		(SZ_1G >> PAGE_SHIFT)
+
+/* The end of the run that starts at page @i. */
+static unsigned long iopt_run_end(struct page **pages, unsigned long i,
+				  unsigned long npages)
+{
+	unsigned long j;
+
+	for (j = i + 1; j < npages && j - i < IOPT_SG_MAX_RUN &&
+	     iopt_contiguous(pages, j); j++)
+		;
+	return j;
+}
+
+/* Up to IOPT_SG_RUNS runs per domain call.  All or nothing. */
+static int iopt_map_sg(struct ioasid_domain *domain, u64 iova,
+		       struct page **pages, unsigned long npages, int prot,
+		       gfp_t gfp)
+{
+	unsigned int max = min_t(unsigned long, npages, IOPT_SG_RUNS), n;
+	unsigned long i = 0, j, first;
+	struct scatterlist *sg;
+	struct sg_table sgt;
+	int rc;
+
+	/* One run (large pages, typically): no scatterlist needed. */
+	if (iopt_run_end(pages, 0, npages) == npages)
+		return domain->ops->map(domain, iova, page_to_phys(pages[0]),
+					npages << PAGE_SHIFT, prot, gfp);
+
+	rc = sg_alloc_table(&sgt, max, gfp & ~__GFP_ACCOUNT);
+	if (rc)
+		return rc;
+	while (i < npages) {
+		first = i;
+		for (n = 0, sg = sgt.sgl; n < max && i < npages; n++) {
+			j = iopt_run_end(pages, i, npages);
+			sg_set_page(sg, pages[i], (j - i) << PAGE_SHIFT, 0);
+			sg = sg_next(sg);
+			i = j;
+		}
+		rc = domain->ops->map_sg(domain, iova + first * PAGE_SIZE,
+					 sgt.sgl, n, (i - first) << PAGE_SHIFT,
+					 prot, gfp);
+		if (rc) {
+			if (first)
+				domain->ops->unmap(domain, iova,
+						   first * PAGE_SIZE);
+			break;
+		}
+	}
+	sg_free_table(&sgt);
+	return rc;
+}
+
+/*
+ * Map @npages pinned pages at @iova, never splitting a physically
+ * contiguous run, so the domain can use large pages.  All or nothing.
+ */
+int iopt_map_pages(struct ioasid_domain *domain, u64 iova,
+		   struct page **pages, unsigned long npages, int prot,
+		   gfp_t gfp)
+{
+	if (domain->ops->map_sg && npages > 1)
+		return iopt_map_sg(domain, iova, pages, npages, prot, gfp);
+	return iopt_map_runs(domain, iova, pages, npages, prot, gfp);
+}
+
+/* Paging IOAS: map [start, last] of @area (whole pages of it). */
+int iopt_area_map_range(struct ioasid_area *area,
+			struct ioasid_domain *domain, u64 start,
+			u64 last, gfp_t gfp)
+{
+	unsigned long index = area->page_index +
+			      ((start - area_start(area)) >> PAGE_SHIFT);
+
+	return iopt_map_pages(domain, start, area->pages->pages + index,
+			      (last - start + 1) >> PAGE_SHIFT, area->prot, gfp);
+}
+
+/*
+ * Paging IOAS: take [start, last] (inside @area) out of @domain.  Unmaps
+ * the range widened to the domain's largest page size (clipped to the
+ * area), then maps what was widened back.
+ */
+void iopt_domain_cut(struct ioasid_area *area,
+		     struct ioasid_domain *domain, u64 start, u64 last)
+{
+	u64 blk = 1ULL << __fls(domain->pgsize_bitmap);
+	u64 wstart = max_t(u64, area_start(area), start & ~(blk - 1));
+	u64 wlast = min_t(u64, area_last(area), last | (blk - 1));
+	int rc = 0;
+
+	domain->ops->unmap(domain, wstart, wlast - wstart + 1);
+	if (wstart < start)
+		rc = iopt_area_map_range(area, domain, wstart, start - 1,
+					 IOPT_GFP_RESTORE);
+	if (!rc && last < wlast)
+		rc = iopt_area_map_range(area, domain, last + 1, wlast,
+					 IOPT_GFP_RESTORE);
+	if (rc)
+		pr_warn_ratelimited("ioasid: range kept beside %#llx-%#llx left untranslated\n",
+				    start, last);
 }

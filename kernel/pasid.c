@@ -16,7 +16,7 @@
  */
 #include <linux/slab.h>
 
-#include "ioasid_private.h"
+#include "pasid.h"
 #include "trace.h"
 
 /**
@@ -59,17 +59,6 @@ static int ioasid_pasid_reserve(struct ioasid_ctx *ctx, u32 *pasid, u32 min,
 	return rc;
 }
 
-static u32 ioasid_pasid_nr_owned(struct ioasid_ctx *ctx)
-{
-	unsigned long idx;
-	void *entry;
-	u32 n = 0;
-
-	xa_for_each(&ctx->pasids, idx, entry)
-		n++;
-	return n;
-}
-
 int ioasid_pasid_alloc_ioctl(struct ioasid_ucmd *ucmd)
 {
 	struct ioasid_pasid_alloc *cmd = ucmd->cmd;
@@ -85,8 +74,8 @@ int ioasid_pasid_alloc_ioctl(struct ioasid_ucmd *ucmd)
 	if (min < IOASID_PASID_MIN || max > IOASID_PASID_MAX || min > max)
 		return -EINVAL;
 
-	rc = ioasid_policy_pasid_alloc(ctx, min, max,
-				       ioasid_pasid_nr_owned(ctx), &want);
+	rc = ioasid_policy_pasid_alloc(&ctx->owner, min, max,
+				       ioasid_pasid_ctx_count(ctx), &want);
 	if (rc)
 		return rc;
 
@@ -128,7 +117,7 @@ static void ioasid_pasid_release(struct ioasid_pasid *p, u32 nr_owned)
 {
 	xa_erase(&ioasid_pasids, p->pasid);
 	trace_ioasid_pasid_free(p->ctx->id, p->pasid);
-	ioasid_policy_pasid_free(p->ctx, p->pasid, nr_owned);
+	ioasid_policy_pasid_free(&p->ctx->owner, p->pasid, nr_owned);
 	kfree(p);
 }
 
@@ -150,7 +139,7 @@ int ioasid_pasid_free_ioctl(struct ioasid_ucmd *ucmd)
 	xa_unlock(&ctx->pasids);
 	if (rc)
 		return rc;
-	ioasid_pasid_release(p, ioasid_pasid_nr_owned(ctx));
+	ioasid_pasid_release(p, ioasid_pasid_ctx_count(ctx));
 	return 0;
 }
 
@@ -200,7 +189,7 @@ void ioasid_pasid_attach_put(struct ioasid_ctx *ctx, u32 pasid)
  */
 void ioasid_pasid_release_ctx(struct ioasid_ctx *ctx)
 {
-	u32 nr_owned = ioasid_pasid_nr_owned(ctx);
+	u32 nr_owned = ioasid_pasid_ctx_count(ctx);
 	struct ioasid_pasid *p;
 	unsigned long idx;
 
@@ -209,7 +198,6 @@ void ioasid_pasid_release_ctx(struct ioasid_ctx *ctx)
 		xa_erase(&ctx->pasids, idx);
 		ioasid_pasid_release(p, --nr_owned);
 	}
-	xa_destroy(&ctx->pasids);
 }
 
 /**
@@ -219,15 +207,7 @@ void ioasid_pasid_release_ctx(struct ioasid_ctx *ctx)
  */
 unsigned int ioasid_pasid_count(void)
 {
-	struct ioasid_pasid *p;
-	unsigned long idx;
-	unsigned int n = 0;
-
-	xa_lock(&ioasid_pasids);
-	xa_for_each(&ioasid_pasids, idx, p)
-		n++;
-	xa_unlock(&ioasid_pasids);
-	return n;
+	return ioasid_xa_count(&ioasid_pasids);
 }
 
 /**
@@ -238,15 +218,7 @@ unsigned int ioasid_pasid_count(void)
  */
 unsigned int ioasid_pasid_ctx_count(struct ioasid_ctx *ctx)
 {
-	struct ioasid_pasid *p;
-	unsigned long idx;
-	unsigned int n = 0;
-
-	xa_lock(&ctx->pasids);
-	xa_for_each(&ctx->pasids, idx, p)
-		n++;
-	xa_unlock(&ctx->pasids);
-	return n;
+	return ioasid_xa_count(&ctx->pasids);
 }
 
 /**

@@ -2,7 +2,9 @@
 /*
  * The BPF policy layer: registration of the struct_ops type
  * ioasid_policy_ops, the single active policy, and the calls out to it at
- * decision points.
+ * decision points.  Callers describe the context, device and group a
+ * decision is about (policy.h's descriptors); this file depends on
+ * nothing else of the module.
  *
  * The active policy is an RCU-protected pointer.  Hooks are called under
  * rcu_read_lock(); reg, update and unreg change the pointer under
@@ -13,38 +15,24 @@
  */
 #include <linux/bpf.h>
 #include <linux/btf.h>
-#include <linux/cgroup.h>
 #include <linux/cred.h>
 #include <linux/ctype.h>
 #include <linux/module.h>
+#include <linux/moduleparam.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 
-#include "device.h"
-#include "ioasid_private.h"
 #include "policy.h"
 #include "trace.h"
+
+bool ioasid_policy_may_relax;
+module_param_named(policy_may_relax, ioasid_policy_may_relax, bool, 0444);
+MODULE_PARM_DESC(policy_may_relax,
+		 "Let a policy declare groups viable that the kernel does not (relaxes isolation)");
 
 /* Serialises reg, update and unreg; readers use RCU. */
 static DEFINE_MUTEX(ioasid_policy_lock);
 static struct ioasid_policy_ops __rcu *ioasid_policy;
-/*
- * Whether the active policy has a program for @hook (a member of
- * struct ioasid_policy_ops).  Checked before a hook's context is filled,
- * which costs more than the check (cgroup id, comm, group members); the
- * hook is looked up again under RCU to call it, so a replace in between
- * makes the call see the old or the new policy, as any other.
- */
-#define ioasid_policy_has(hook) ({					\
-	const struct ioasid_policy_ops *__ops;				\
-	bool __has;							\
-									\
-	rcu_read_lock();						\
-	__ops = rcu_dereference(ioasid_policy);				\
-	__has = __ops && __ops->hook;					\
-	rcu_read_unlock();						\
-	__has;								\
-})
 
 /* When the active policy was loaded (ktime_get_real_ns), under the lock. */
 static u64 ioasid_policy_loaded_ns;
@@ -57,16 +45,52 @@ static struct {
 	atomic64_t invalid;
 } ioasid_policy_stats[IOASID_HOOK_MAX];
 
+/*
+ * A hook's name, from its member: a misspelt one does not build, and
+ * ioasid_policy_init() refuses to load with a hook left out.
+ */
+#define IOASID_HOOK_NAME(op)						\
+	[IOASID_HOOK_IDX(op)] = #op
 const char *const ioasid_policy_hook_names[IOASID_HOOK_MAX] = {
-	[IOASID_HOOK_DEVICE_ATTACH] = "device_attach",
-	[IOASID_HOOK_PASID_ALLOC] = "pasid_alloc",
-	[IOASID_HOOK_GROUP_VIABLE] = "group_viable",
-	[IOASID_HOOK_DMA_MAP] = "dma_map",
-	[IOASID_HOOK_DMA_UNMAP] = "dma_unmap",
-	[IOASID_HOOK_DEVICE_BIND] = "device_bind",
-	[IOASID_HOOK_DEVICE_UNBIND] = "device_unbind",
-	[IOASID_HOOK_PASID_FREE] = "pasid_free",
+	IOASID_HOOK_NAME(device_attach),
+	IOASID_HOOK_NAME(pasid_alloc),
+	IOASID_HOOK_NAME(group_viable),
+	IOASID_HOOK_NAME(dma_map),
+	IOASID_HOOK_NAME(dma_unmap),
+	IOASID_HOOK_NAME(device_bind),
+	IOASID_HOOK_NAME(device_unbind),
+	IOASID_HOOK_NAME(pasid_free),
 };
+
+/* The hook at index @hook of @ops, NULL when the policy leaves it out. */
+static void *ioasid_policy_hook(const struct ioasid_policy_ops *ops,
+				unsigned int hook)
+{
+	return ((void *const *)ops)[hook];
+}
+
+/**
+ * ioasid_policy_has_hook() - does the active policy implement a hook?
+ * @hook: IOASID_HOOK_IDX() of the hook
+ *
+ * Asked before a hook's context is described, which costs more than the
+ * question (cgroup id, comm, group members); the hook is looked up again
+ * under RCU to call it, so a replace in between makes the call see the old
+ * or the new policy, as any other.
+ *
+ * Return: true if it does.
+ */
+bool ioasid_policy_has_hook(unsigned int hook)
+{
+	const struct ioasid_policy_ops *ops;
+	bool has;
+
+	rcu_read_lock();
+	ops = rcu_dereference(ioasid_policy);
+	has = ops && ioasid_policy_hook(ops, hook);
+	rcu_read_unlock();
+	return has;
+}
 
 enum ioasid_verdict {
 	IOASID_VERDICT_NOTIFY,	/* a notification: no answer to judge */
@@ -84,7 +108,7 @@ struct ioasid_policy_ids {
 };
 
 static void ioasid_policy_record(const struct ioasid_policy_ops *ops,
-				 enum ioasid_policy_hook hook,
+				 unsigned int hook,
 				 enum ioasid_verdict verdict, s64 ret, int err,
 				 const struct ioasid_policy_ids *ids)
 {
@@ -108,30 +132,72 @@ static void ioasid_policy_record(const struct ioasid_policy_ops *ops,
 }
 
 /*
- * Judge the answer of a hook whose contract is "0 allows, or one of
- * @denials refuses": returns 0 or the errno to fail the operation with.
+ * How an answer is judged: @judge turns the program's return value into
+ * the kernel's result (0 or an errno) and records the verdict.  @denials
+ * are the refusals the hook's contract allows.
  */
-static int ioasid_policy_judge(const struct ioasid_policy_ops *ops,
-			       enum ioasid_policy_hook hook, s32 ret,
-			       const int *denials, size_t nr_denials,
-			       const struct ioasid_policy_ids *ids)
+struct ioasid_policy_judge {
+	int (*judge)(const struct ioasid_policy_ops *ops, unsigned int hook,
+		     s32 ret, const struct ioasid_policy_judge *j);
+	const struct ioasid_policy_ids *ids;
+	const int *denials;
+	size_t nr_denials;
+	void *arg;
+};
+
+/*
+ * The one way to call the policy: under RCU, if the active policy has a
+ * program for @op, run it on @arg and let @j judge the answer (a
+ * notification's answer is 0).  Without a policy, or without that hook,
+ * the result is @dflt.
+ */
+#define IOASID_POLICY_CALL(op, arg, j, dflt) ({				\
+	const struct ioasid_policy_ops *__ops;				\
+	int __rc = (dflt);						\
+									\
+	rcu_read_lock();						\
+	__ops = rcu_dereference(ioasid_policy);				\
+	if (__ops && __ops->op)						\
+		__rc = (j)->judge(__ops, IOASID_HOOK_IDX(op),		\
+			__builtin_choose_expr(				\
+				__builtin_types_compatible_p(		\
+					typeof(__ops->op(arg)), void),	\
+				(__ops->op(arg), 0), __ops->op(arg)),	\
+			(j));						\
+	rcu_read_unlock();						\
+	__rc;								\
+})
+
+/* Notifications: nothing to judge, only counted and traced. */
+static int ioasid_policy_notified(const struct ioasid_policy_ops *ops,
+				  unsigned int hook, s32 ret,
+				  const struct ioasid_policy_judge *j)
+{
+	ioasid_policy_record(ops, hook, IOASID_VERDICT_NOTIFY, 0, 0, j->ids);
+	return 0;
+}
+
+/* "0 allows, or one of the contract's denials refuses". */
+static int ioasid_policy_decided(const struct ioasid_policy_ops *ops,
+				 unsigned int hook, s32 ret,
+				 const struct ioasid_policy_judge *j)
 {
 	size_t i;
 
 	if (!ret) {
 		ioasid_policy_record(ops, hook, IOASID_VERDICT_ALLOW, ret, 0,
-				     ids);
+				     j->ids);
 		return 0;
 	}
-	for (i = 0; i < nr_denials; i++) {
-		if (ret == denials[i]) {
+	for (i = 0; i < j->nr_denials; i++) {
+		if (ret == j->denials[i]) {
 			ioasid_policy_record(ops, hook, IOASID_VERDICT_DENY,
-					     ret, ret, ids);
+					     ret, ret, j->ids);
 			return ret;
 		}
 	}
 	ioasid_policy_record(ops, hook, IOASID_VERDICT_INVALID, ret, -EPERM,
-			     ids);
+			     j->ids);
 	return -EPERM;
 }
 
@@ -145,35 +211,21 @@ static void ioasid_policy_fill_caller(struct ioasid_policy_caller *c)
 	get_task_comm(c->comm, current);
 }
 
-static void ioasid_policy_fill_ctx(struct ioasid_policy_context *pc,
-				   struct ioasid_ctx *ctx)
+/* pasid_alloc: a PASID in [min, max] is the policy's pick. */
+static int ioasid_policy_pasid_picked(const struct ioasid_policy_ops *ops,
+				      unsigned int hook, s32 ret,
+				      const struct ioasid_policy_judge *j)
 {
-	pc->id = ctx->id;
-	pc->owner_uid = ctx->owner_uid;
-	pc->owner_tgid = ctx->owner_tgid;
-	pc->owner_cgroup_id = ctx->owner_cgroup_id;
-}
+	const struct ioasid_policy_pasid *p = j->arg;
+	struct ioasid_policy_ids ids = *j->ids;
 
-static void ioasid_policy_fill_device(struct ioasid_policy_device *pd,
-				      struct ioasid_device *idev, u32 dev_id)
-{
-	pd->dev_id = dev_id;
-	pd->flags = idev->flags;
-	pd->segment = idev->segment;
-	pd->bus = idev->bus;
-	pd->devfn = idev->devfn;
-	pd->vendor = idev->vendor;
-	pd->device = idev->device;
-	pd->class = idev->class;
-}
-
-static void ioasid_policy_fill_group(struct ioasid_policy_group *pg,
-				     struct ioasid_group *group)
-{
-	pg->id = group->id;
-	pg->nr_members = group->ops->nr_members(group);
-	pg->nr_bound = READ_ONCE(group->nr_bound);
-	pg->mock = !group->iommu_group;
+	if (ret > 0 && ret >= p->min && ret <= p->max) {
+		ids.pasid = ret;
+		ioasid_policy_record(ops, hook, IOASID_VERDICT_ALLOW, ret, 0,
+				     &ids);
+		return ret;
+	}
+	return ioasid_policy_decided(ops, hook, ret, j);
 }
 
 /**
@@ -186,44 +238,32 @@ static void ioasid_policy_fill_group(struct ioasid_policy_group *pg,
  *
  * Return: 0 to go ahead, or the errno to fail the allocation with.
  */
-int ioasid_policy_pasid_alloc(struct ioasid_ctx *ctx, u32 min, u32 max,
-			      u32 nr_owned, u32 *pasid)
+int ioasid_policy_pasid_alloc(const struct ioasid_policy_context *ctx,
+			      u32 min, u32 max, u32 nr_owned, u32 *pasid)
 {
 	static const int denials[] = { -EPERM, -EDQUOT };
 	struct ioasid_policy_ids ids = { .ctx_id = ctx->id };
-	struct ioasid_policy_pasid pctx = {
+	struct ioasid_policy_pasid p = {
+		.ctx = *ctx,
 		.min = min,
 		.max = max,
 		.nr_owned = nr_owned,
 	};
-	struct ioasid_policy_ops *ops;
+	struct ioasid_policy_judge j = {
+		ioasid_policy_pasid_picked, &ids, denials, ARRAY_SIZE(denials),
+		&p,
+	};
 	int rc;
-	s32 ret;
 
 	*pasid = 0;
 	if (!ioasid_policy_has(pasid_alloc))
 		return 0;
-	ioasid_policy_fill_caller(&pctx.caller);
-	ioasid_policy_fill_ctx(&pctx.ctx, ctx);
-
-	rcu_read_lock();
-	ops = rcu_dereference(ioasid_policy);
-	if (!ops || !ops->pasid_alloc) {
-		rcu_read_unlock();
-		return 0;
-	}
-	ret = ops->pasid_alloc(&pctx);
-	if (ret > 0 && ret >= min && ret <= max) {
-		*pasid = ret;
-		ids.pasid = ret;
-		ioasid_policy_record(ops, IOASID_HOOK_PASID_ALLOC,
-				     IOASID_VERDICT_ALLOW, ret, 0, &ids);
+	ioasid_policy_fill_caller(&p.caller);
+	rc = IOASID_POLICY_CALL(pasid_alloc, &p, &j, 0);
+	if (rc > 0) {
+		*pasid = rc;
 		rc = 0;
-	} else {
-		rc = ioasid_policy_judge(ops, IOASID_HOOK_PASID_ALLOC, ret,
-					 denials, ARRAY_SIZE(denials), &ids);
 	}
-	rcu_read_unlock();
 	return rc;
 }
 
@@ -233,127 +273,141 @@ int ioasid_policy_pasid_alloc(struct ioasid_ctx *ctx, u32 min, u32 max,
  * @pasid: the PASID
  * @nr_owned: PASIDs @ctx still owns
  */
-void ioasid_policy_pasid_free(struct ioasid_ctx *ctx, u32 pasid, u32 nr_owned)
+void ioasid_policy_pasid_free(const struct ioasid_policy_context *ctx,
+			      u32 pasid, u32 nr_owned)
 {
 	struct ioasid_policy_ids ids = { .ctx_id = ctx->id, .pasid = pasid };
 	struct ioasid_policy_pasid_free f = {
+		.ctx = *ctx,
 		.pasid = pasid,
 		.nr_owned = nr_owned,
 	};
-	struct ioasid_policy_ops *ops;
+	struct ioasid_policy_judge j = { ioasid_policy_notified, &ids };
 
 	if (!ioasid_policy_has(pasid_free))
 		return;
 	ioasid_policy_fill_caller(&f.caller);
-	ioasid_policy_fill_ctx(&f.ctx, ctx);
-
-	rcu_read_lock();
-	ops = rcu_dereference(ioasid_policy);
-	if (ops && ops->pasid_free) {
-		ops->pasid_free(&f);
-		ioasid_policy_record(ops, IOASID_HOOK_PASID_FREE,
-				     IOASID_VERDICT_NOTIFY, 0, 0, &ids);
-	}
-	rcu_read_unlock();
+	IOASID_POLICY_CALL(pasid_free, &f, &j, 0);
 }
 
 /* The PASID a policy picked turned out to be taken: its answer was wrong. */
 void ioasid_policy_pasid_taken(void)
 {
-	atomic64_dec(&ioasid_policy_stats[IOASID_HOOK_PASID_ALLOC].allow);
-	atomic64_inc(&ioasid_policy_stats[IOASID_HOOK_PASID_ALLOC].invalid);
+	unsigned int hook = IOASID_HOOK_IDX(pasid_alloc);
+
+	atomic64_dec(&ioasid_policy_stats[hook].allow);
+	atomic64_inc(&ioasid_policy_stats[hook].invalid);
 }
 
 /**
- * ioasid_policy_device_attach() - may @idev attach to an IOAS?
+ * ioasid_policy_device_attach() - may a device attach to an IOAS?
  * @ctx: the device's context
- * @idev: the device
- * @dev_id: its id in @ctx
+ * @dev: the device
+ * @group: its group
  * @ioas_id: the IOAS
- * @pasid: the PASID, or IOASID_NO_PASID
+ * @pasid: the PASID, or 0 for the attachment without PASID
  *
  * Return: 0 to go ahead, or the errno to fail the attach with.
  */
-int ioasid_policy_device_attach(struct ioasid_ctx *ctx,
-				struct ioasid_device *idev, u32 dev_id,
+int ioasid_policy_device_attach(const struct ioasid_policy_context *ctx,
+				const struct ioasid_policy_device *dev,
+				const struct ioasid_policy_group *group,
 				u32 ioas_id, u32 pasid)
 {
 	static const int denials[] = { -EPERM };
 	struct ioasid_policy_ids ids = {
 		.ctx_id = ctx->id,
-		.dev_id = dev_id,
+		.dev_id = dev->dev_id,
 		.ioas_id = ioas_id,
-		.pasid = pasid == IOASID_NO_PASID ? 0 : pasid,
+		.pasid = pasid,
 	};
 	struct ioasid_policy_attach a = {
+		.ctx = *ctx,
+		.device = *dev,
+		.group = *group,
 		.ioas_id = ioas_id,
-		.pasid = ids.pasid,
+		.pasid = pasid,
 	};
-	struct ioasid_policy_ops *ops;
-	int rc;
+	struct ioasid_policy_judge j = {
+		ioasid_policy_decided, &ids, denials, ARRAY_SIZE(denials),
+	};
 
-	if (!ioasid_policy_has(device_attach))
-		return 0;
 	ioasid_policy_fill_caller(&a.caller);
-	ioasid_policy_fill_ctx(&a.ctx, ctx);
-	ioasid_policy_fill_device(&a.device, idev, dev_id);
-	ioasid_policy_fill_group(&a.group, idev->group);
-
-	rcu_read_lock();
-	ops = rcu_dereference(ioasid_policy);
-	if (!ops || !ops->device_attach) {
-		rcu_read_unlock();
-		return 0;
-	}
-	rc = ioasid_policy_judge(ops, IOASID_HOOK_DEVICE_ATTACH,
-				 ops->device_attach(&a), denials,
-				 ARRAY_SIZE(denials), &ids);
-	rcu_read_unlock();
-	return rc;
+	return IOASID_POLICY_CALL(device_attach, &a, &j, 0);
 }
 
 /**
  * ioasid_policy_device_bind() - tell the policy a device was (un)bound
  * @ctx: the context
- * @idev: the device
- * @dev_id: its id in @ctx
+ * @dev: the device
+ * @group: its group
  * @bind: true for bind, false for unbind
  */
-void ioasid_policy_device_bind(struct ioasid_ctx *ctx,
-			       struct ioasid_device *idev, u32 dev_id,
+void ioasid_policy_device_bind(const struct ioasid_policy_context *ctx,
+			       const struct ioasid_policy_device *dev,
+			       const struct ioasid_policy_group *group,
 			       bool bind)
 {
-	enum ioasid_policy_hook hook = bind ? IOASID_HOOK_DEVICE_BIND :
-					      IOASID_HOOK_DEVICE_UNBIND;
-	struct ioasid_policy_ids ids = { .ctx_id = ctx->id, .dev_id = dev_id };
-	void (*fn)(const struct ioasid_policy_bind *ctx);
-	struct ioasid_policy_bind b = {};
-	struct ioasid_policy_ops *ops;
+	struct ioasid_policy_ids ids = {
+		.ctx_id = ctx->id,
+		.dev_id = dev->dev_id,
+	};
+	struct ioasid_policy_bind b = {
+		.ctx = *ctx,
+		.device = *dev,
+		.group = *group,
+	};
+	struct ioasid_policy_judge j = { ioasid_policy_notified, &ids };
 
-	if (!(bind ? ioasid_policy_has(device_bind) :
-	      ioasid_policy_has(device_unbind)))
-		return;
 	ioasid_policy_fill_caller(&b.caller);
-	ioasid_policy_fill_ctx(&b.ctx, ctx);
-	ioasid_policy_fill_device(&b.device, idev, dev_id);
-	ioasid_policy_fill_group(&b.group, idev->group);
+	if (bind)
+		IOASID_POLICY_CALL(device_bind, &b, &j, 0);
+	else
+		IOASID_POLICY_CALL(device_unbind, &b, &j, 0);
+}
 
-	rcu_read_lock();
-	ops = rcu_dereference(ioasid_policy);
-	fn = !ops ? NULL : bind ? ops->device_bind : ops->device_unbind;
-	if (fn) {
-		fn(&b);
-		ioasid_policy_record(ops, hook, IOASID_VERDICT_NOTIFY, 0, 0,
-				     &ids);
+/* What the group_viable judge needs besides the answer. */
+struct ioasid_policy_viable_arg {
+	bool kernel_viable;
+	char *reason;
+	size_t len;
+};
+
+/*
+ * group_viable: -EPERM tightens; 0 agrees, and relaxes a non-viable group
+ * only with policy_may_relax.  The result is the final verdict.
+ */
+static int ioasid_policy_viable(const struct ioasid_policy_ops *ops,
+				unsigned int hook, s32 ret,
+				const struct ioasid_policy_judge *j)
+{
+	const struct ioasid_policy_viable_arg *v = j->arg;
+	enum ioasid_verdict verdict;
+	bool viable = v->kernel_viable;
+
+	if (ret == -EPERM) {
+		verdict = IOASID_VERDICT_DENY;
+		if (v->kernel_viable)
+			snprintf(v->reason, v->len, "refused by policy %s",
+				 ops->name);
+		viable = false;
+	} else if (ret == 0 && (v->kernel_viable || ioasid_policy_may_relax)) {
+		verdict = IOASID_VERDICT_ALLOW;
+		viable = true;
+	} else {
+		/* Out of contract, or relaxing without the opt-in. */
+		verdict = IOASID_VERDICT_INVALID;
 	}
-	rcu_read_unlock();
+	ioasid_policy_record(ops, hook, verdict, ret, viable ? 0 : -EBUSY,
+			     j->ids);
+	return viable;
 }
 
 /**
  * ioasid_policy_group_viable() - the policy's verdict on a group
  * @ctx: the context binding
- * @idev: the device being bound
- * @group: its group (lock held)
+ * @dev: the device being bound
+ * @group: its group
  * @kernel_viable: the kernel's verdict
  * @reason: in: the kernel's reason if not viable; out: the final reason
  * @len: size of @reason
@@ -362,64 +416,55 @@ void ioasid_policy_device_bind(struct ioasid_ctx *ctx,
  *
  * Return: the final verdict.
  */
-bool ioasid_policy_group_viable(struct ioasid_ctx *ctx,
-				struct ioasid_device *idev,
-				struct ioasid_group *group, bool kernel_viable,
-				char *reason, size_t len)
+bool ioasid_policy_group_viable(const struct ioasid_policy_context *ctx,
+				const struct ioasid_policy_device *dev,
+				const struct ioasid_policy_group *group,
+				bool kernel_viable, char *reason, size_t len)
 {
 	struct ioasid_policy_ids ids = { .ctx_id = ctx->id };
-	struct ioasid_policy_viability v = { .kernel_viable = kernel_viable };
-	enum ioasid_verdict verdict;
-	struct ioasid_policy_ops *ops;
-	bool viable = kernel_viable;
-	s32 ret;
+	struct ioasid_policy_viable_arg arg = { kernel_viable, reason, len };
+	struct ioasid_policy_viability v = {
+		.ctx = *ctx,
+		.device = *dev,
+		.group = *group,
+		.kernel_viable = kernel_viable,
+	};
+	struct ioasid_policy_judge j = {
+		ioasid_policy_viable, &ids, .arg = &arg,
+	};
 
 	if (!ioasid_policy_has(group_viable))
 		return kernel_viable;
 	ioasid_policy_fill_caller(&v.caller);
-	ioasid_policy_fill_ctx(&v.ctx, ctx);
-	ioasid_policy_fill_device(&v.device, idev, 0);
-	ioasid_policy_fill_group(&v.group, group);
-
-	rcu_read_lock();
-	ops = rcu_dereference(ioasid_policy);
-	if (!ops || !ops->group_viable) {
-		rcu_read_unlock();
-		return kernel_viable;
-	}
-	ret = ops->group_viable(&v);
-	if (ret == -EPERM) {
-		verdict = IOASID_VERDICT_DENY;
-		if (kernel_viable)
-			snprintf(reason, len, "refused by policy %s",
-				 ops->name);
-		viable = false;
-	} else if (ret == 0 && (kernel_viable || ioasid_policy_may_relax)) {
-		verdict = IOASID_VERDICT_ALLOW;
-		viable = true;
-	} else {
-		/* Out of contract, or relaxing without the opt-in. */
-		verdict = IOASID_VERDICT_INVALID;
-	}
-	ioasid_policy_record(ops, IOASID_HOOK_GROUP_VIABLE, verdict, ret,
-			     viable ? 0 : -EBUSY, &ids);
-	rcu_read_unlock();
-	return viable;
+	return IOASID_POLICY_CALL(group_viable, &v, &j, kernel_viable);
 }
 
-static void ioasid_policy_fill_dma(struct ioasid_policy_dma *d,
-				   struct ioasid_ctx *ctx, u32 ioas_id,
-				   bool nested, u64 iova, u64 length, u32 prot,
-				   u64 ctx_mapped_bytes)
+static int ioasid_policy_dma(const struct ioasid_policy_context *ctx,
+			     bool map, u32 ioas_id, bool nested, u64 iova,
+			     u64 length, u32 prot, u64 ctx_mapped_bytes)
 {
-	ioasid_policy_fill_caller(&d->caller);
-	ioasid_policy_fill_ctx(&d->ctx, ctx);
-	d->ioas_id = ioas_id;
-	d->nested = nested;
-	d->iova = iova;
-	d->length = length;
-	d->prot = prot;
-	d->ctx_mapped_bytes = ctx_mapped_bytes;
+	static const int denials[] = { -EPERM, -EDQUOT };
+	struct ioasid_policy_ids ids = { .ctx_id = ctx->id, .ioas_id = ioas_id };
+	struct ioasid_policy_dma d = {
+		.ctx = *ctx,
+		.ioas_id = ioas_id,
+		.nested = nested,
+		.iova = iova,
+		.length = length,
+		.prot = prot,
+		.ctx_mapped_bytes = ctx_mapped_bytes,
+	};
+	struct ioasid_policy_judge j = {
+		map ? ioasid_policy_decided : ioasid_policy_notified, &ids,
+		denials, ARRAY_SIZE(denials),
+	};
+
+	if (!(map ? ioasid_policy_has(dma_map) : ioasid_policy_has(dma_unmap)))
+		return 0;
+	ioasid_policy_fill_caller(&d.caller);
+	if (map)
+		return IOASID_POLICY_CALL(dma_map, &d, &j, 0);
+	return IOASID_POLICY_CALL(dma_unmap, &d, &j, 0);
 }
 
 /**
@@ -434,29 +479,12 @@ static void ioasid_policy_fill_dma(struct ioasid_policy_dma *d,
  *
  * Return: 0 to go ahead, or the errno to fail the map with.
  */
-int ioasid_policy_dma_map(struct ioasid_ctx *ctx, u32 ioas_id, bool nested,
-			  u64 iova, u64 length, u32 prot, u64 ctx_mapped_bytes)
+int ioasid_policy_dma_map(const struct ioasid_policy_context *ctx,
+			  u32 ioas_id, bool nested, u64 iova, u64 length,
+			  u32 prot, u64 ctx_mapped_bytes)
 {
-	static const int denials[] = { -EPERM, -EDQUOT };
-	struct ioasid_policy_ids ids = { .ctx_id = ctx->id, .ioas_id = ioas_id };
-	struct ioasid_policy_ops *ops;
-	struct ioasid_policy_dma d;
-	int rc;
-
-	if (!ioasid_policy_has(dma_map))
-		return 0;
-	ioasid_policy_fill_dma(&d, ctx, ioas_id, nested, iova, length, prot,
-			       ctx_mapped_bytes);
-	rcu_read_lock();
-	ops = rcu_dereference(ioasid_policy);
-	if (!ops || !ops->dma_map) {
-		rcu_read_unlock();
-		return 0;
-	}
-	rc = ioasid_policy_judge(ops, IOASID_HOOK_DMA_MAP, ops->dma_map(&d),
-				 denials, ARRAY_SIZE(denials), &ids);
-	rcu_read_unlock();
-	return rc;
+	return ioasid_policy_dma(ctx, true, ioas_id, nested, iova, length,
+				 prot, ctx_mapped_bytes);
 }
 
 /**
@@ -468,26 +496,12 @@ int ioasid_policy_dma_map(struct ioasid_ctx *ctx, u32 ioas_id, bool nested,
  * @length: bytes that were mapped and are not any more
  * @ctx_mapped_bytes: bytes @ctx had mapped before this
  */
-void ioasid_policy_dma_unmap(struct ioasid_ctx *ctx, u32 ioas_id,
-			     bool nested, u64 iova, u64 length,
+void ioasid_policy_dma_unmap(const struct ioasid_policy_context *ctx,
+			     u32 ioas_id, bool nested, u64 iova, u64 length,
 			     u64 ctx_mapped_bytes)
 {
-	struct ioasid_policy_ids ids = { .ctx_id = ctx->id, .ioas_id = ioas_id };
-	struct ioasid_policy_ops *ops;
-	struct ioasid_policy_dma d;
-
-	if (!ioasid_policy_has(dma_unmap))
-		return;
-	ioasid_policy_fill_dma(&d, ctx, ioas_id, nested, iova, length, 0,
-			       ctx_mapped_bytes);
-	rcu_read_lock();
-	ops = rcu_dereference(ioasid_policy);
-	if (ops && ops->dma_unmap) {
-		ops->dma_unmap(&d);
-		ioasid_policy_record(ops, IOASID_HOOK_DMA_UNMAP,
-				     IOASID_VERDICT_NOTIFY, 0, 0, &ids);
-	}
-	rcu_read_unlock();
+	ioasid_policy_dma(ctx, false, ioas_id, nested, iova, length, 0,
+			  ctx_mapped_bytes);
 }
 
 /**
@@ -495,8 +509,8 @@ void ioasid_policy_dma_unmap(struct ioasid_ctx *ctx, u32 ioas_id,
  * @name: out: its name (IOASID_POLICY_NAME_LEN bytes)
  * @loaded_ns: out: when it was loaded or last replaced (CLOCK_REALTIME)
  * @stats: out: per-hook counters since then
- * @implemented: out: bit (1 << &enum ioasid_policy_hook) set for every
- *	hook the policy has a program for
+ * @implemented: out: bit (1 << IOASID_HOOK_IDX()) set for every hook the
+ *	policy has a program for
  *
  * Return: true if a policy is active.
  */
@@ -504,7 +518,7 @@ bool ioasid_policy_info(char *name, u64 *loaded_ns,
 			struct ioasid_policy_hook_stats *stats, u32 *implemented)
 {
 	struct ioasid_policy_ops *ops;
-	int i;
+	unsigned int i;
 
 	mutex_lock(&ioasid_policy_lock);
 	ops = rcu_dereference_protected(ioasid_policy,
@@ -512,16 +526,10 @@ bool ioasid_policy_info(char *name, u64 *loaded_ns,
 	if (ops) {
 		strscpy(name, ops->name, IOASID_POLICY_NAME_LEN);
 		*loaded_ns = ioasid_policy_loaded_ns;
-		*implemented =
-			(ops->device_attach ? BIT(IOASID_HOOK_DEVICE_ATTACH) : 0) |
-			(ops->pasid_alloc ? BIT(IOASID_HOOK_PASID_ALLOC) : 0) |
-			(ops->group_viable ? BIT(IOASID_HOOK_GROUP_VIABLE) : 0) |
-			(ops->dma_map ? BIT(IOASID_HOOK_DMA_MAP) : 0) |
-			(ops->dma_unmap ? BIT(IOASID_HOOK_DMA_UNMAP) : 0) |
-			(ops->device_bind ? BIT(IOASID_HOOK_DEVICE_BIND) : 0) |
-			(ops->device_unbind ? BIT(IOASID_HOOK_DEVICE_UNBIND) : 0) |
-			(ops->pasid_free ? BIT(IOASID_HOOK_PASID_FREE) : 0);
+		*implemented = 0;
 		for (i = 0; i < IOASID_HOOK_MAX; i++) {
+			if (ioasid_policy_hook(ops, i))
+				*implemented |= BIT(i);
 			stats[i].calls = atomic64_read(&ioasid_policy_stats[i].calls);
 			stats[i].allow = atomic64_read(&ioasid_policy_stats[i].allow);
 			stats[i].deny = atomic64_read(&ioasid_policy_stats[i].deny);
@@ -723,8 +731,23 @@ static struct bpf_struct_ops ioasid_policy_struct_ops = {
 	.owner = THIS_MODULE,
 };
 
+/**
+ * ioasid_policy_init() - register the struct_ops type
+ *
+ * Return: 0, -EINVAL if a hook of struct ioasid_policy_ops lacks its name
+ * or CFI stub here (a build that forgot one), or the BPF core's error.
+ */
 int ioasid_policy_init(void)
 {
+	unsigned int i;
+
+	for (i = 0; i < IOASID_HOOK_MAX; i++) {
+		if (!ioasid_policy_hook_names[i] ||
+		    !ioasid_policy_hook(&ioasid_policy_cfi_stubs, i)) {
+			pr_err("ioasid: policy hook %u has no name or stub\n", i);
+			return -EINVAL;
+		}
+	}
 	return register_bpf_struct_ops(&ioasid_policy_struct_ops,
 				       ioasid_policy_ops);
 }

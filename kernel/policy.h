@@ -8,7 +8,9 @@
 #ifndef _IOASID_POLICY_H
 #define _IOASID_POLICY_H
 
+#include <linux/cgroup.h>
 #include <linux/sched.h>
+#include <linux/stddef.h>
 #include <linux/types.h>
 
 #define IOASID_POLICY_NAME_LEN	32
@@ -193,30 +195,6 @@ struct ioasid_policy_bind {
 };
 
 /**
- * enum ioasid_policy_hook - the hooks, for counters and traces
- * @IOASID_HOOK_DEVICE_ATTACH: &ioasid_policy_ops.device_attach
- * @IOASID_HOOK_PASID_ALLOC: &ioasid_policy_ops.pasid_alloc
- * @IOASID_HOOK_GROUP_VIABLE: &ioasid_policy_ops.group_viable
- * @IOASID_HOOK_DMA_MAP: &ioasid_policy_ops.dma_map
- * @IOASID_HOOK_DMA_UNMAP: &ioasid_policy_ops.dma_unmap
- * @IOASID_HOOK_DEVICE_BIND: &ioasid_policy_ops.device_bind
- * @IOASID_HOOK_DEVICE_UNBIND: &ioasid_policy_ops.device_unbind
- * @IOASID_HOOK_PASID_FREE: &ioasid_policy_ops.pasid_free
- * @IOASID_HOOK_MAX: number of hooks
- */
-enum ioasid_policy_hook {
-	IOASID_HOOK_DEVICE_ATTACH,
-	IOASID_HOOK_PASID_ALLOC,
-	IOASID_HOOK_GROUP_VIABLE,
-	IOASID_HOOK_DMA_MAP,
-	IOASID_HOOK_DMA_UNMAP,
-	IOASID_HOOK_DEVICE_BIND,
-	IOASID_HOOK_DEVICE_UNBIND,
-	IOASID_HOOK_PASID_FREE,
-	IOASID_HOOK_MAX,
-};
-
-/**
  * struct ioasid_policy_ops - an isolation policy (BPF struct_ops)
  *
  * One policy is active system-wide.  Every hook is optional; a hook left
@@ -262,6 +240,17 @@ struct ioasid_policy_ops {
 	char name[IOASID_POLICY_NAME_LEN];
 };
 
+/*
+ * The hooks are the function members of struct ioasid_policy_ops, in order:
+ * that struct is their one list.  A hook's index (counters, names, traces)
+ * comes from its place in the struct, as sched_ext's SCX_OP_IDX; policy.c
+ * checks its per-hook tables against it.
+ */
+/* A hook's index, from its place in the ops (as sched_ext's SCX_OP_IDX). */
+#define IOASID_HOOK_IDX(op)						\
+	(offsetof(struct ioasid_policy_ops, op) / sizeof(void (*)(void)))
+#define IOASID_HOOK_MAX		IOASID_HOOK_IDX(name)
+
 /**
  * struct ioasid_policy_hook_stats - what the active policy decided
  * @calls: hook invocations
@@ -275,5 +264,57 @@ struct ioasid_policy_hook_stats {
 	u64 deny;
 	u64 invalid;
 };
+
+/* --- the kernel's side (policy.c): calling the policy ------------------- */
+
+/* The cgroup v2 id of the current task (1, the root, without cgroup v2). */
+static inline u64 ioasid_current_cgroup_id(void)
+{
+	u64 id;
+
+	rcu_read_lock();
+	id = cgroup_id(task_dfl_cgroup(current));
+	rcu_read_unlock();
+	return id;
+}
+
+/* Module parameter policy_may_relax (policy.c). */
+extern bool ioasid_policy_may_relax;
+
+int ioasid_policy_init(void);
+bool ioasid_policy_has_hook(unsigned int hook);
+/*
+ * Does the active policy have a program for hook @op?  Callers ask before
+ * they describe a device or a group for it, which costs more than asking.
+ */
+#define ioasid_policy_has(op)	ioasid_policy_has_hook(IOASID_HOOK_IDX(op))
+
+int ioasid_policy_pasid_alloc(const struct ioasid_policy_context *ctx,
+			      u32 min, u32 max, u32 nr_owned, u32 *pasid);
+void ioasid_policy_pasid_taken(void);
+void ioasid_policy_pasid_free(const struct ioasid_policy_context *ctx,
+			      u32 pasid, u32 nr_owned);
+int ioasid_policy_device_attach(const struct ioasid_policy_context *ctx,
+				const struct ioasid_policy_device *dev,
+				const struct ioasid_policy_group *group,
+				u32 ioas_id, u32 pasid);
+void ioasid_policy_device_bind(const struct ioasid_policy_context *ctx,
+			       const struct ioasid_policy_device *dev,
+			       const struct ioasid_policy_group *group,
+			       bool bind);
+bool ioasid_policy_group_viable(const struct ioasid_policy_context *ctx,
+				const struct ioasid_policy_device *dev,
+				const struct ioasid_policy_group *group,
+				bool kernel_viable, char *reason, size_t len);
+int ioasid_policy_dma_map(const struct ioasid_policy_context *ctx,
+			  u32 ioas_id, bool nested, u64 iova, u64 length,
+			  u32 prot, u64 ctx_mapped_bytes);
+void ioasid_policy_dma_unmap(const struct ioasid_policy_context *ctx,
+			     u32 ioas_id, bool nested, u64 iova, u64 length,
+			     u64 ctx_mapped_bytes);
+
+bool ioasid_policy_info(char *name, u64 *loaded_ns,
+			struct ioasid_policy_hook_stats *stats, u32 *implemented);
+extern const char *const ioasid_policy_hook_names[];
 
 #endif /* _IOASID_POLICY_H */

@@ -5,9 +5,9 @@
  * the domain of mock devices, whose "DMA" walks it the way an IOMMU walks
  * its tables.
  *
- * Locking: a domain belongs to one IOAS, and the IOAS's iova_rwsem
+ * Locking: a domain belongs to one page table, and the table's rwsem
  * serialises it: map and unmap run with it held for writing, translations
- * (mock DMA, iova_to_phys) with it held at least for reading.
+ * (mock DMA) with it held at least for reading.
  */
 #include <linux/bitfield.h>
 #include <linux/gfp.h>
@@ -242,7 +242,7 @@ static size_t sw_domain_unmap(struct ioasid_domain *domain,
  * @paddr: out: the physical address
  * @prot: out: IOASID_PROT_READ/WRITE of the translation
  *
- * Caller holds the IOAS's iova_rwsem (see the top of this file).
+ * Caller holds the page table's rwsem (see the top of this file).
  *
  * Return: 0, or -ENOENT if @iova has no translation.
  */
@@ -273,16 +273,6 @@ int ioasid_sw_domain_translate(struct ioasid_domain *domain,
 	return -ENOENT;
 }
 
-static phys_addr_t sw_domain_iova_to_phys(struct ioasid_domain *domain,
-					  unsigned long iova)
-{
-	phys_addr_t paddr;
-	int prot;
-
-	return ioasid_sw_domain_translate(domain, iova, &paddr, &prot) ?
-	       0 : paddr;
-}
-
 
 static void sw_domain_free(struct ioasid_domain *domain)
 {
@@ -295,7 +285,6 @@ static void sw_domain_free(struct ioasid_domain *domain)
 static const struct ioasid_domain_ops sw_domain_ops = {
 	.map = sw_domain_map,
 	.unmap = sw_domain_unmap,
-	.iova_to_phys = sw_domain_iova_to_phys,
 	.free = sw_domain_free,
 };
 
@@ -320,6 +309,6 @@ struct ioasid_domain *ioasid_sw_domain_alloc(void)
 	sw->domain.pgsize_bitmap = SZ_4K | SZ_2M | SZ_1G;
 	sw->domain.aperture_start = 0;
 	sw->domain.aperture_last = (1ULL << SWPT_IOVA_BITS) - 1;
-	INIT_LIST_HEAD(&sw->domain.ioas_item);
+	INIT_LIST_HEAD(&sw->domain.iopt_item);
 	return &sw->domain;
 }

@@ -7,10 +7,21 @@
 #include <linux/capability.h>
 #include <linux/file.h>
 
-#include "device.h"
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+
+#include "context.h"
+#include "device_mock.h"
 #include "domain.h"
 #include "ioas.h"
-#include "ioasid_private.h"
+#include "pasid.h"
+#include "test_iface.h"
+
+static bool ioasid_enable_test_interface;
+module_param_named(enable_test_interface, ioasid_enable_test_interface,
+		   bool, 0444);
+MODULE_PARM_DESC(enable_test_interface,
+		 "Enable the IOASID_TEST ioctl (mock devices); for testing only");
 
 static int ioasid_test_stats(struct ioasid_ucmd *ucmd)
 {
