@@ -49,7 +49,7 @@ static const char *str(json_t *o, const char *key)
 }
 
 /* A number, or "-" for null/absent. */
-static const char *opt(json_t *o, const char *key, char *b, size_t len)
+static const char *opt_str(json_t *o, const char *key, char *b, size_t len)
 {
 	json_t *v = json_object_get(o, key);
 
@@ -88,6 +88,21 @@ static int query(uint8_t cmd, bool dump, const struct nl_attr *a, int nr,
 	return err("%s", nl_strerror(rc));
 }
 
+/* A doit's one object (or NULL on error, reported); @what names it. */
+static int query_one(uint8_t cmd, const struct nl_attr *a, int nr,
+		     json_t **out, const char *what)
+{
+	json_t *arr;
+	int rc;
+
+	rc = query(cmd, false, a, nr, &arr, what);
+	if (rc)
+		return rc;
+	*out = json_incref(json_array_get(arr, 0));
+	json_decref(arr);
+	return *out ? EXIT_OK : err("no answer from the kernel");
+}
+
 static int no_args(int argc, const char *cmd)
 {
 	if (argc > 1)
@@ -95,47 +110,70 @@ static int no_args(int argc, const char *cmd)
 	return EXIT_OK;
 }
 
-/* --- ctx --------------------------------------------------------------------- */
+/* How a list command shows the objects of a dump. */
+struct listing {
+	const char *cmd;		/* "ctx list", for errors */
+	uint8_t nl_cmd;			/* the dump */
+	void (*defaults)(json_t *o);	/* fields the kernel may leave out */
+	const char *header;		/* the table's first line */
+	void (*row)(json_t *o);		/* one line of the table */
+};
 
-static int cmd_ctx_list(int argc, char **argv)
+/* Every object of a dump, as JSON or as a table. */
+static int list_objects(int argc, const struct listing *l)
 {
 	json_t *arr, *o;
 	size_t i;
 	int rc;
 
-	(void)argv;
-	rc = no_args(argc, "ctx list");
+	rc = no_args(argc, l->cmd);
 	if (!rc)
-		rc = query(IOASID_NL_CMD_CTX_GET, true, NULL, 0, &arr, NULL);
+		rc = query(l->nl_cmd, true, NULL, 0, &arr, NULL);
 	if (rc)
 		return rc;
+	if (l->defaults)
+		json_array_foreach(arr, i, o)
+			l->defaults(o);
 	if (json_output) {
 		emit_json(arr);
 		return EXIT_OK;
 	}
-	printf("%-5s %-8s %-6s %-16s %-8s %7s %5s %7s %6s %12s %8s\n", "CTX",
-	       "TGID", "UID", "COMM", "CGROUP", "OBJECTS", "IOAS", "DEVICES",
-	       "PASIDS", "MAPPED", "PINNED");
+	fputs(l->header, stdout);
 	json_array_foreach(arr, i, o)
-		printf("%-5lld %-8lld %-6lld %-16s %-8lld %7lld %5lld %7lld %6lld %12lld %8lld\n",
-		       num(o, "ctx"), num(o, "owner_tgid"), num(o, "owner_uid"),
-		       str(o, "owner_comm"), num(o, "owner_cgroup_id"),
-		       num(o, "nr_objects"), num(o, "nr_ioas"),
-		       num(o, "nr_devices"), num(o, "nr_pasids"),
-		       num(o, "mapped_bytes"), num(o, "pinned_pages"));
+		l->row(o);
 	json_decref(arr);
 	return EXIT_OK;
 }
 
-static const struct cmd ctx_cmds[] = {
-	{ "list", cmd_ctx_list, "", "list the open /dev/ioasid contexts" },
+/* --- ctx --------------------------------------------------------------------- */
+
+static void ctx_row(json_t *o)
+{
+	printf("%-5lld %-8lld %-6lld %-16s %-8lld %7lld %5lld %7lld %6lld %12lld %8lld\n",
+	       num(o, "ctx"), num(o, "owner_tgid"), num(o, "owner_uid"),
+	       str(o, "owner_comm"), num(o, "owner_cgroup_id"),
+	       num(o, "nr_objects"), num(o, "nr_ioas"), num(o, "nr_devices"),
+	       num(o, "nr_pasids"), num(o, "mapped_bytes"),
+	       num(o, "pinned_pages"));
+}
+
+static int cmd_ctx_list(int argc, char **argv)
+{
+	static const struct listing l = {
+		"ctx list", IOASID_NL_CMD_CTX_GET, NULL,
+		"CTX   TGID     UID    COMM             CGROUP   OBJECTS  IOAS DEVICES PASIDS       MAPPED   PINNED\n",
+		ctx_row,
+	};
+
+	(void)argv;
+	return list_objects(argc, &l);
+}
+
+const struct cmd ctx_cmds[] = {
+	{ "list", cmd_ctx_list, "", "list the open /dev/ioasid contexts", 0, NULL },
 	{ 0 }
 };
 
-int cmd_ctx(int argc, char **argv)
-{
-	return run_subcommand("ctx", ctx_cmds, argc - 1, argv + 1);
-}
 
 /* --- ioas -------------------------------------------------------------------- */
 
@@ -212,7 +250,7 @@ static int cmd_ioas_show(int argc, char **argv)
 		{ IOASID_NL_A_IOAS_ID, NL_U32, 0, NULL },
 		{ IOASID_NL_A_IOVA_START, NL_U64, 0, NULL },
 	};
-	json_t *all = NULL, *arr, *part, *mappings, *m;
+	json_t *all = NULL, *part, *mappings, *m;
 	char what[96];
 	uint32_t ctx, ioas;
 	size_t i;
@@ -228,16 +266,10 @@ static int cmd_ioas_show(int argc, char **argv)
 
 	/* The kernel sends as many mappings as fit; ask on from iova_next. */
 	for (;;) {
-		rc = query(IOASID_NL_CMD_IOAS_GET, false, a, 3, &arr, what);
+		rc = query_one(IOASID_NL_CMD_IOAS_GET, a, 3, &part, what);
 		if (rc) {
 			json_decref(all);
 			return rc;
-		}
-		part = json_incref(json_array_get(arr, 0));
-		json_decref(arr);
-		if (!part) {
-			json_decref(all);
-			return err("no answer from the kernel");
 		}
 		if (!all) {
 			all = part;
@@ -271,16 +303,12 @@ static int cmd_ioas_show(int argc, char **argv)
 	return EXIT_OK;
 }
 
-static const struct cmd ioas_cmds[] = {
-	{ "list", cmd_ioas_list, "[CTX]", "list IOAS (of every context, or of CTX)" },
-	{ "show", cmd_ioas_show, "CTX:IOAS", "show one IOAS and its mappings" },
+const struct cmd ioas_cmds[] = {
+	{ "list", cmd_ioas_list, "[CTX]", "list IOAS (of every context, or of CTX)", 0, NULL },
+	{ "show", cmd_ioas_show, "CTX:IOAS", "show one IOAS and its mappings", 0, NULL },
 	{ 0 }
 };
 
-int cmd_ioas(int argc, char **argv)
-{
-	return run_subcommand("ioas", ioas_cmds, argc - 1, argv + 1);
-}
 
 /* --- device ------------------------------------------------------------------ */
 
@@ -293,47 +321,37 @@ static void device_defaults(json_t *o)
 	set_default(o, "pasids", json_array());
 }
 
-static int cmd_device_list(int argc, char **argv)
+static void device_row(json_t *o)
 {
 	char b1[16], b2[16], b3[16];
-	json_t *arr, *o;
-	size_t i;
-	int rc;
+
+	printf("%-4lld %-14s %-5s %-10lld %04llx:%04llx %06llx %-5s %-5s %-6s %s\n",
+	       num(o, "device_id"), str(o, "name"), str(o, "kind"),
+	       num(o, "group"), num(o, "vendor"), num(o, "device"),
+	       num(o, "class"),
+	       json_is_true(json_object_get(o, "pasid_support")) ? "yes" : "no",
+	       opt_str(o, "ctx", b1, sizeof(b1)),
+	       opt_str(o, "dev_id", b2, sizeof(b2)),
+	       opt_str(o, "ioas", b3, sizeof(b3)));
+}
+
+static int cmd_device_list(int argc, char **argv)
+{
+	static const struct listing l = {
+		"device list", IOASID_NL_CMD_DEVICE_GET, device_defaults,
+		"ID   NAME           KIND  GROUP      VEN:DEV   CLASS  PASID CTX   DEV_ID IOAS\n",
+		device_row,
+	};
 
 	(void)argv;
-	rc = no_args(argc, "device list");
-	if (!rc)
-		rc = query(IOASID_NL_CMD_DEVICE_GET, true, NULL, 0, &arr, NULL);
-	if (rc)
-		return rc;
-	json_array_foreach(arr, i, o)
-		device_defaults(o);
-	if (json_output) {
-		emit_json(arr);
-		return EXIT_OK;
-	}
-	printf("%-4s %-14s %-5s %-10s %-9s %-6s %-5s %-5s %-6s %s\n", "ID",
-	       "NAME", "KIND", "GROUP", "VEN:DEV", "CLASS", "PASID", "CTX",
-	       "DEV_ID", "IOAS");
-	json_array_foreach(arr, i, o)
-		printf("%-4lld %-14s %-5s %-10lld %04llx:%04llx %06llx %-5s %-5s %-6s %s\n",
-		       num(o, "device_id"), str(o, "name"), str(o, "kind"),
-		       num(o, "group"), num(o, "vendor"), num(o, "device"),
-		       num(o, "class"),
-		       json_is_true(json_object_get(o, "pasid_support")) ?
-		       "yes" : "no",
-		       opt(o, "ctx", b1, sizeof(b1)),
-		       opt(o, "dev_id", b2, sizeof(b2)),
-		       opt(o, "ioas", b3, sizeof(b3)));
-	json_decref(arr);
-	return EXIT_OK;
+	return list_objects(argc, &l);
 }
 
 static int cmd_device_show(int argc, char **argv)
 {
 	struct nl_attr a = { 0 };
 	char what[96], b[16];
-	json_t *arr, *o, *p;
+	json_t *o, *p;
 	uint32_t id;
 	size_t i;
 	int rc;
@@ -349,13 +367,9 @@ static int cmd_device_show(int argc, char **argv)
 				      argv[1] };
 	}
 	snprintf(what, sizeof(what), "no device %s", argv[1]);
-	rc = query(IOASID_NL_CMD_DEVICE_GET, false, &a, 1, &arr, what);
+	rc = query_one(IOASID_NL_CMD_DEVICE_GET, &a, 1, &o, what);
 	if (rc)
 		return rc;
-	o = json_incref(json_array_get(arr, 0));
-	json_decref(arr);
-	if (!o)
-		return err("no answer from the kernel");
 	device_defaults(o);
 	if (json_output) {
 		emit_json(o);
@@ -370,9 +384,9 @@ static int cmd_device_show(int argc, char **argv)
 		       num(o, "class"));
 	printf("  pasid support: %s\n",
 	       json_is_true(json_object_get(o, "pasid_support")) ? "yes" : "no");
-	printf("  bound to context: %s", opt(o, "ctx", b, sizeof(b)));
-	printf(" (dev_id %s)\n", opt(o, "dev_id", b, sizeof(b)));
-	printf("  attached to IOAS: %s\n", opt(o, "ioas", b, sizeof(b)));
+	printf("  bound to context: %s", opt_str(o, "ctx", b, sizeof(b)));
+	printf(" (dev_id %s)\n", opt_str(o, "dev_id", b, sizeof(b)));
+	printf("  attached to IOAS: %s\n", opt_str(o, "ioas", b, sizeof(b)));
 	printf("  attached PASIDs:");
 	json_array_foreach(json_object_get(o, "pasids"), i, p)
 		printf(" %lld", json_integer_value(p));
@@ -382,16 +396,12 @@ static int cmd_device_show(int argc, char **argv)
 	return EXIT_OK;
 }
 
-static const struct cmd device_cmds[] = {
-	{ "list", cmd_device_list, "", "list the devices ioasid.ko manages" },
-	{ "show", cmd_device_show, "{NAME | ID}", "show one device" },
+const struct cmd device_cmds[] = {
+	{ "list", cmd_device_list, "", "list the devices ioasid.ko manages", 0, NULL },
+	{ "show", cmd_device_show, "{NAME | ID}", "show one device", 0, NULL },
 	{ 0 }
 };
 
-int cmd_device(int argc, char **argv)
-{
-	return run_subcommand("device", device_cmds, argc - 1, argv + 1);
-}
 
 /* --- group ------------------------------------------------------------------- */
 
@@ -415,47 +425,38 @@ static void print_members(json_t *o)
 		printf("-");
 }
 
-static int cmd_group_list(int argc, char **argv)
+static void group_row(json_t *o)
 {
 	char b1[16], b2[16];
-	json_t *arr, *o;
-	size_t i;
-	int rc;
+
+	printf("%-10lld %-5s %-7lld %-6s %-5s %-5s ", num(o, "group"),
+	       str(o, "kind"), num(o, "nr_members"),
+	       json_is_true(json_object_get(o, "viable")) ? "yes" : "no",
+	       opt_str(o, "ctx", b1, sizeof(b1)),
+	       opt_str(o, "ioas", b2, sizeof(b2)));
+	print_members(o);
+	if (json_is_string(json_object_get(o, "reason")))
+		printf(" (%s)", str(o, "reason"));
+	printf("\n");
+}
+
+static int cmd_group_list(int argc, char **argv)
+{
+	static const struct listing l = {
+		"group list", IOASID_NL_CMD_GROUP_GET, group_defaults,
+		"GROUP      KIND  MEMBERS VIABLE CTX   IOAS  DEVICES (REASON)\n",
+		group_row,
+	};
 
 	(void)argv;
-	rc = no_args(argc, "group list");
-	if (!rc)
-		rc = query(IOASID_NL_CMD_GROUP_GET, true, NULL, 0, &arr, NULL);
-	if (rc)
-		return rc;
-	json_array_foreach(arr, i, o)
-		group_defaults(o);
-	if (json_output) {
-		emit_json(arr);
-		return EXIT_OK;
-	}
-	printf("%-10s %-5s %-7s %-6s %-5s %-5s %s\n", "GROUP", "KIND",
-	       "MEMBERS", "VIABLE", "CTX", "IOAS", "DEVICES (REASON)");
-	json_array_foreach(arr, i, o) {
-		printf("%-10lld %-5s %-7lld %-6s %-5s %-5s ", num(o, "group"),
-		       str(o, "kind"), num(o, "nr_members"),
-		       json_is_true(json_object_get(o, "viable")) ? "yes" : "no",
-		       opt(o, "ctx", b1, sizeof(b1)),
-		       opt(o, "ioas", b2, sizeof(b2)));
-		print_members(o);
-		if (json_is_string(json_object_get(o, "reason")))
-			printf(" (%s)", str(o, "reason"));
-		printf("\n");
-	}
-	json_decref(arr);
-	return EXIT_OK;
+	return list_objects(argc, &l);
 }
 
 static int cmd_group_show(int argc, char **argv)
 {
 	struct nl_attr a = { IOASID_NL_A_GROUP_ID, NL_U32, 0, NULL };
 	char what[64], b[16];
-	json_t *arr, *o;
+	json_t *o;
 	uint32_t id;
 	int rc;
 
@@ -465,13 +466,9 @@ static int cmd_group_show(int argc, char **argv)
 		return usage_err("'%s' is not a group id", argv[1]);
 	a.u = id;
 	snprintf(what, sizeof(what), "no group %u", id);
-	rc = query(IOASID_NL_CMD_GROUP_GET, false, &a, 1, &arr, what);
+	rc = query_one(IOASID_NL_CMD_GROUP_GET, &a, 1, &o, what);
 	if (rc)
 		return rc;
-	o = json_incref(json_array_get(arr, 0));
-	json_decref(arr);
-	if (!o)
-		return err("no answer from the kernel");
 	group_defaults(o);
 	if (json_output) {
 		emit_json(o);
@@ -487,64 +484,49 @@ static int cmd_group_show(int argc, char **argv)
 	if (json_is_string(json_object_get(o, "last_reason")))
 		printf("  last refusal: %s\n", str(o, "last_reason"));
 	printf("  owner context: %s (%lld bound)\n",
-	       opt(o, "ctx", b, sizeof(b)), num(o, "nr_bound"));
-	printf("  attached to IOAS: %s\n", opt(o, "ioas", b, sizeof(b)));
+	       opt_str(o, "ctx", b, sizeof(b)), num(o, "nr_bound"));
+	printf("  attached to IOAS: %s\n", opt_str(o, "ioas", b, sizeof(b)));
 	json_decref(o);
 	return EXIT_OK;
 }
 
-static const struct cmd group_cmds[] = {
-	{ "list", cmd_group_list, "", "list IOMMU groups, members and viability" },
-	{ "show", cmd_group_show, "ID", "show one group" },
+const struct cmd group_cmds[] = {
+	{ "list", cmd_group_list, "", "list IOMMU groups, members and viability", 0, NULL },
+	{ "show", cmd_group_show, "ID", "show one group", 0, NULL },
 	{ 0 }
 };
 
-int cmd_group(int argc, char **argv)
-{
-	return run_subcommand("group", group_cmds, argc - 1, argv + 1);
-}
 
 /* --- pasid ------------------------------------------------------------------- */
 
-static int cmd_pasid_list(int argc, char **argv)
+static void pasid_row(json_t *o)
 {
-	json_t *arr, *o;
-	size_t i;
-	int rc;
-
-	(void)argv;
-	rc = no_args(argc, "pasid list");
-	if (!rc)
-		rc = query(IOASID_NL_CMD_PASID_GET, true, NULL, 0, &arr, NULL);
-	if (rc)
-		return rc;
-	if (json_output) {
-		emit_json(arr);
-		return EXIT_OK;
-	}
-	printf("%-8s %-5s %s\n", "PASID", "CTX", "ATTACHED");
-	json_array_foreach(arr, i, o)
-		printf("%-8lld %-5lld %lld\n", num(o, "pasid"), num(o, "ctx"),
-		       num(o, "nr_attached"));
-	json_decref(arr);
-	return EXIT_OK;
+	printf("%-8lld %-5lld %lld\n", num(o, "pasid"), num(o, "ctx"),
+	       num(o, "nr_attached"));
 }
 
-static const struct cmd pasid_cmds[] = {
-	{ "list", cmd_pasid_list, "", "list allocated PASIDs and their owners" },
+static int cmd_pasid_list(int argc, char **argv)
+{
+	static const struct listing l = {
+		"pasid list", IOASID_NL_CMD_PASID_GET, NULL,
+		"PASID    CTX   ATTACHED\n", pasid_row,
+	};
+
+	(void)argv;
+	return list_objects(argc, &l);
+}
+
+const struct cmd pasid_cmds[] = {
+	{ "list", cmd_pasid_list, "", "list allocated PASIDs and their owners", 0, NULL },
 	{ 0 }
 };
 
-int cmd_pasid(int argc, char **argv)
-{
-	return run_subcommand("pasid", pasid_cmds, argc - 1, argv + 1);
-}
 
 /* --- policy show ---------------------------------------------------------------- */
 
 int cmd_policy_show(int argc, char **argv)
 {
-	json_t *arr, *o, *hooks, *h, *programs;
+	json_t *o, *hooks, *h, *programs;
 	char when[64] = "-";
 	size_t i;
 	int rc;
@@ -552,13 +534,9 @@ int cmd_policy_show(int argc, char **argv)
 	(void)argv;
 	rc = no_args(argc, "policy show");
 	if (!rc)
-		rc = query(IOASID_NL_CMD_POLICY_GET, false, NULL, 0, &arr, NULL);
+		rc = query_one(IOASID_NL_CMD_POLICY_GET, NULL, 0, &o, NULL);
 	if (rc)
 		return rc;
-	o = json_incref(json_array_get(arr, 0));
-	json_decref(arr);
-	if (!o)
-		return err("no answer from the kernel");
 	json_object_set_new(o, "loaded",
 			    json_boolean(json_object_get(o, "policy")));
 	if (json_object_get(o, "policy")) {

@@ -4,7 +4,8 @@
  *
  *   ioasidctl [-j|--json] [-p|--pretty] OBJECT COMMAND [ARGS]
  *
- * Options may also follow the command ("ioasidctl ctx list -j").
+ * Options may stand anywhere ("ioasidctl ctx list -j"): they are parsed
+ * once, here.
  */
 #include <getopt.h>
 #include <stdarg.h>
@@ -16,18 +17,28 @@
 
 #include "ioasidctl.h"
 
-bool json_output;
-bool pretty_output;
+struct options opt;
+
+/* One error line, as text on stderr or as JSON on stdout. */
+static void report(const char *hint, const char *fmt, va_list ap)
+{
+	char msg[1024];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (opt.json) {
+		emit_json(json_pack("{s:s}", "error", msg));
+		return;
+	}
+	fprintf(stderr, "ioasidctl: %s\n%s", msg, hint);
+}
 
 int err(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("ioasidctl: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	report("", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	return EXIT_ERR;
 }
 
@@ -35,11 +46,9 @@ int usage_err(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("ioasidctl: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	report("Try 'ioasidctl help'.\n", fmt, ap);
 	va_end(ap);
-	fputs("\nTry 'ioasidctl help'.\n", stderr);
 	return EXIT_USAGE;
 }
 
@@ -50,6 +59,18 @@ void emit_json(json_t *v)
 	json_dumpf(v, stdout, flags | JSON_ENCODE_ANY);
 	fputc('\n', stdout);
 	json_decref(v);
+}
+
+/* Usage error unless @c takes every option that was given. */
+static int check_options(const char *group, const struct cmd *c)
+{
+	const char *sep = *group ? " " : "";
+
+	if (opt.nr_knobs && !(c->options & OPT_SET))
+		return usage_err("%s%s%s takes no --set", group, sep, c->name);
+	if (opt.count && !(c->options & OPT_COUNT))
+		return usage_err("%s%s%s takes no --count", group, sep, c->name);
+	return 0;
 }
 
 /*
@@ -73,8 +94,10 @@ int run_subcommand(const char *group, const struct cmd *cmds, int argc,
 	}
 	len = strlen(argv[0]);
 	for (const struct cmd *c = cmds; c->name; c++) {
-		if (!strcmp(c->name, argv[0]))
-			return c->fn(argc, argv);
+		if (!strcmp(c->name, argv[0])) {
+			match = c;
+			break;
+		}
 		if (!strncmp(c->name, argv[0], len)) {
 			if (match)
 				return usage_err("ambiguous command '%s%s%s'",
@@ -86,7 +109,10 @@ int run_subcommand(const char *group, const struct cmd *cmds, int argc,
 	if (!match)
 		return usage_err("unknown command '%s%s%s'", group,
 				 *group ? " " : "", argv[0]);
-	return match->fn(argc, argv);
+	if (match->sub)
+		return run_subcommand(match->name, match->sub, argc - 1,
+				      argv + 1);
+	return check_options(group, match) ?: match->fn(argc, argv);
 }
 
 static int cmd_version(int argc, char **argv)
@@ -109,20 +135,22 @@ static int cmd_version(int argc, char **argv)
 static int cmd_help(int argc, char **argv);
 
 static const struct cmd top_cmds[] = {
-	{ "policy", cmd_policy, "{ load | replace | unload | show | list } ...",
-	  "manage the active isolation policy" },
-	{ "ctx", cmd_ctx, "list", "open /dev/ioasid contexts" },
-	{ "ioas", cmd_ioas, "{ list [CTX] | show CTX:IOAS }",
-	  "I/O address spaces and their mappings" },
-	{ "device", cmd_device, "{ list | show DEV }",
-	  "devices managed by ioasid.ko" },
-	{ "group", cmd_group, "{ list | show ID }",
-	  "IOMMU groups: members and viability" },
-	{ "pasid", cmd_pasid, "list", "allocated PASIDs and their owners" },
+	{ "policy", NULL, "{ load | replace | unload | show | list } ...",
+	  "manage the active isolation policy", 0, policy_cmds },
+	{ "ctx", NULL, "list", "open /dev/ioasid contexts", 0, ctx_cmds },
+	{ "ioas", NULL, "{ list [CTX] | show CTX:IOAS }",
+	  "I/O address spaces and their mappings", 0, ioas_cmds },
+	{ "device", NULL, "{ list | show DEV }",
+	  "devices managed by ioasid.ko", 0, device_cmds },
+	{ "group", NULL, "{ list | show ID }",
+	  "IOMMU groups: members and viability", 0, group_cmds },
+	{ "pasid", NULL, "list", "allocated PASIDs and their owners", 0,
+	  pasid_cmds },
 	{ "monitor", cmd_monitor, "[--count N]",
-	  "print object changes and policy decisions as they happen" },
-	{ "version", cmd_version, "", "print the version" },
-	{ "help", cmd_help, "", "print this help" },
+	  "print object changes and policy decisions as they happen",
+	  OPT_COUNT, NULL },
+	{ "version", cmd_version, "", "print the version", 0, NULL },
+	{ "help", cmd_help, "", "print this help", 0, NULL },
 	{ 0 }
 };
 
@@ -154,41 +182,30 @@ static int cmd_help(int argc, char **argv)
  * libbpf's own messages are noise next to ioasidctl's one-line reasons;
  * -d (or LIBBPF_DEBUG=1) shows them all, the verifier's log included.
  */
-static bool debug_output;
-
 static int libbpf_print(enum libbpf_print_level level, const char *fmt,
 			va_list ap)
 {
 	(void)level;
-	if (!debug_output)
+	if (!opt.debug)
 		return 0;
 	return vfprintf(stderr, fmt, ap);
 }
 
-/*
- * -j/-p/-d may also come after the command ("ioasidctl ctx list -j"): take
- * them out wherever they are.  No command has an argument spelled so.
- */
-static int strip_output_options(int argc, char **argv)
+/* --set VAR=VALUE, kept for policy load/replace. */
+static int add_knob(char *arg, int room)
 {
-	int i, n = 0;
+	char *eq = strchr(arg, '=');
 
-	for (i = 0; i < argc; i++) {
-		const char *a = argv[i];
-
-		if (!strcmp(a, "-j") || !strcmp(a, "--json")) {
-			json_output = true;
-		} else if (!strcmp(a, "-p") || !strcmp(a, "--pretty") ||
-			   !strcmp(a, "-jp") || !strcmp(a, "-pj")) {
-			json_output = pretty_output = true;
-		} else if (!strcmp(a, "-d") || !strcmp(a, "--debug")) {
-			debug_output = true;
-		} else {
-			argv[n++] = argv[i];
-		}
+	if (!eq || eq == arg)
+		return usage_err("--set wants VAR=VALUE, not '%s'", arg);
+	if (!opt.knobs) {
+		opt.knobs = calloc(room, sizeof(*opt.knobs));
+		if (!opt.knobs)
+			return err("out of memory");
 	}
-	argv[n] = NULL;
-	return n;
+	*eq = '\0';
+	opt.knobs[opt.nr_knobs++] = (struct knob){ arg, eq + 1 };
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -199,41 +216,56 @@ int main(int argc, char **argv)
 		{ "debug", no_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
+		{ "set", required_argument, NULL, 's' },
+		{ "count", required_argument, NULL, 'c' },
 		{ 0 }
 	};
-	int c;
+	char *end;
+	int c, rc;
 
-	/* '+': options end at the first non-option, the object name. */
-	while ((c = getopt_long(argc, argv, "+jpdhV", opts, NULL)) != -1) {
+	/* Permuting: options may stand anywhere, "--" ends them. */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":jpdhVs:c:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
-			json_output = true;
+			opt.json = true;
 			break;
 		case 'p':
-			json_output = pretty_output = true;
+			opt.json = opt.pretty = true;
 			break;
 		case 'd':
-			debug_output = true;
+			opt.debug = true;
 			break;
 		case 'h':
 			usage(stdout);
 			return EXIT_OK;
 		case 'V':
 			return cmd_version(1, argv);
+		case 's':
+			rc = add_knob(optarg, argc);
+			if (rc)
+				return rc;
+			break;
+		case 'c':
+			opt.count = strtoul(optarg, &end, 0);
+			if (*end || !opt.count)
+				return usage_err("--count needs a positive number");
+			break;
+		case ':':
+			return usage_err("option '%s' needs a value",
+					 argv[optind - 1]);
 		default:
-			usage(stderr);
-			return EXIT_USAGE;
+			return usage_err("unknown option '%s'", argv[optind - 1]);
 		}
 	}
 	argc -= optind;
 	argv += optind;
-	argc = strip_output_options(argc, argv);
 	if (argc < 1) {
 		usage(stderr);
 		return EXIT_USAGE;
 	}
 	if (getenv("LIBBPF_DEBUG"))
-		debug_output = true;
+		opt.debug = true;
 	libbpf_set_print(libbpf_print);
 	return run_subcommand("", top_cmds, argc, argv);
 }

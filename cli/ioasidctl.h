@@ -16,22 +16,58 @@ enum { EXIT_OK = 0, EXIT_ERR = 1, EXIT_USAGE = 2 };
 /* The maps of the loaded policy, for operators (bpftool map ... pinned). */
 #define IOASID_MAPS_DIR		IOASID_BPFFS_DIR "/maps"
 
-/* Global options. */
-extern bool json_output;
-extern bool pretty_output;
+/* One --set VAR=VALUE of policy load/replace. */
+struct knob {
+	const char *name;
+	const char *value;
+};
 
-/* One command of the tree: "policy load", "ctx list", ... */
+/*
+ * The options, parsed once for the whole command line (they may stand
+ * anywhere in it, before or after the command): the output options and
+ * those of a command (--set of policy load/replace, --count of monitor).
+ * A command given one it does not take refuses it.
+ */
+struct options {
+	bool json;
+	bool pretty;
+	bool debug;
+	struct knob *knobs;
+	int nr_knobs;
+	unsigned long count;	/* 0: not given */
+};
+extern struct options opt;
+#define json_output	(opt.json)
+#define pretty_output	(opt.pretty)
+
+
+
+/* The options a command takes, beyond the output ones. */
+enum {
+	OPT_SET = 1 << 0,	/* --set VAR=VALUE */
+	OPT_COUNT = 1 << 1,	/* --count N */
+};
+
+/*
+ * One node of the command tree: an object ("ctx") whose commands are
+ * @sub, or a command ("list") that @fn runs with argv[0] its name.
+ */
 struct cmd {
 	const char *name;
 	int (*fn)(int argc, char **argv);
 	const char *args;	/* usage synopsis of the arguments */
 	const char *help;	/* one line */
+	unsigned int options;	/* OPT_* */
+	const struct cmd *sub;
 };
 
 int run_subcommand(const char *group, const struct cmd *cmds, int argc,
 		   char **argv);
 
-/* Errors: print "ioasidctl: <reason>" and return EXIT_ERR / EXIT_USAGE. */
+/*
+ * Errors: print "ioasidctl: <reason>" on stderr (with -j: {"error":
+ * "<reason>"} on stdout, as bpftool does) and return EXIT_ERR / EXIT_USAGE.
+ */
 int err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int usage_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -49,13 +85,13 @@ extern const struct bundled_policy bundled_policies[];
 extern const size_t nr_bundled_policies;
 const struct bundled_policy *bundled_policy_find(const char *name);
 
-/* Command groups. */
-int cmd_policy(int argc, char **argv);
-int cmd_ctx(int argc, char **argv);
-int cmd_ioas(int argc, char **argv);
-int cmd_device(int argc, char **argv);
-int cmd_group(int argc, char **argv);
-int cmd_pasid(int argc, char **argv);
+/* The objects' commands (policy.c, inspect.c), and monitor (monitor.c). */
+extern const struct cmd policy_cmds[];
+extern const struct cmd ctx_cmds[];
+extern const struct cmd ioas_cmds[];
+extern const struct cmd device_cmds[];
+extern const struct cmd group_cmds[];
+extern const struct cmd pasid_cmds[];
 int cmd_monitor(int argc, char **argv);
 int cmd_policy_show(int argc, char **argv);	/* inspect.c */
 

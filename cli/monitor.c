@@ -9,7 +9,6 @@
  * event, indented).  Output is flushed after every event.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,31 +74,15 @@ static int event_cb(const struct nlmsghdr *nlh, void *data)
 
 int cmd_monitor(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "count", required_argument, NULL, 'c' },
-		{ 0 }
-	};
 	static char buf[1 << 16];
-	unsigned long count = 0, seen = 0;
+	unsigned long count = opt.count, seen = 0;
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct nl nl;
-	char *end;
 	ssize_t n;
-	int c, rc;
+	int rc;
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "+c:", opts, NULL)) != -1) {
-		switch (c) {
-		case 'c':
-			count = strtoul(optarg, &end, 0);
-			if (*end || !count)
-				return usage_err("--count needs a positive number");
-			break;
-		default:
-			return usage_err("usage: ioasidctl monitor [--count N]");
-		}
-	}
-	if (optind < argc)
+	(void)argv;
+	if (argc > 1)
 		return usage_err("monitor takes no arguments besides --count");
 
 	rc = nl_open(&nl);

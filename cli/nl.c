@@ -108,26 +108,9 @@ static const struct {
 	[IOASID_NL_A_POLICY_OLD_NAME] = { "old_policy", V_STR },
 };
 
+/* [IOASID_NL_EVENT_CTX_CREATE] = "ctx_create", ...: from the uAPI enum. */
 static const char *const event_names[__IOASID_NL_EVENT_MAX] = {
-	[IOASID_NL_EVENT_CTX_CREATE] = "ctx_create",
-	[IOASID_NL_EVENT_CTX_DESTROY] = "ctx_destroy",
-	[IOASID_NL_EVENT_IOAS_ALLOC] = "ioas_alloc",
-	[IOASID_NL_EVENT_IOAS_DESTROY] = "ioas_destroy",
-	[IOASID_NL_EVENT_IOAS_MAP] = "ioas_map",
-	[IOASID_NL_EVENT_IOAS_UNMAP] = "ioas_unmap",
-	[IOASID_NL_EVENT_PASID_ALLOC] = "pasid_alloc",
-	[IOASID_NL_EVENT_PASID_FREE] = "pasid_free",
-	[IOASID_NL_EVENT_DEVICE_ADD] = "device_add",
-	[IOASID_NL_EVENT_DEVICE_REMOVE] = "device_remove",
-	[IOASID_NL_EVENT_DEVICE_BIND] = "device_bind",
-	[IOASID_NL_EVENT_DEVICE_UNBIND] = "device_unbind",
-	[IOASID_NL_EVENT_DEVICE_ATTACH] = "device_attach",
-	[IOASID_NL_EVENT_DEVICE_DETACH] = "device_detach",
-	[IOASID_NL_EVENT_GROUP_ADD] = "group_add",
-	[IOASID_NL_EVENT_GROUP_REMOVE] = "group_remove",
-	[IOASID_NL_EVENT_GROUP_VERDICT] = "group_verdict",
-	[IOASID_NL_EVENT_POLICY_DECISION] = "policy_decision",
-	[IOASID_NL_EVENT_POLICY_CHANGE] = "policy_change",
+#include "event_names.h"
 };
 
 static bool attr_ok(const struct nlattr *a, enum val val)

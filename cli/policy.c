@@ -16,7 +16,6 @@
  */
 #include <dirent.h>
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,11 +34,6 @@
 #include "ioasidctl.h"
 
 #define POLICY_TYPE "ioasid_policy_ops"
-
-struct knob {
-	const char *name;
-	const char *value;
-};
 
 /* Open a policy by bundled NAME or by FILE.bpf.o path. */
 static struct bpf_object *policy_open(const char *what)
@@ -378,37 +372,13 @@ static int check_bpffs(void)
 	return 0;
 }
 
-/* Parse "load|replace <FILE|NAME> [--set VAR=VALUE]...". */
+/* Check "load|replace <FILE|NAME>" (the --set knobs are in opt). */
 static int parse_load_args(int argc, char **argv, const char *cmd,
-			   const char **what, struct knob **knobs,
-			   int *nr_knobs)
+			   const char **what)
 {
-	static const struct option opts[] = {
-		{ "set", required_argument, NULL, 's' },
-		{ 0 }
-	};
-	int c;
-
-	*knobs = calloc(argc, sizeof(**knobs));
-	if (!*knobs)
-		return err("out of memory");
-	*nr_knobs = 0;
-	optind = 0;	/* full re-initialisation of GNU getopt */
-	while ((c = getopt_long(argc, argv, "s:", opts, NULL)) != -1) {
-		char *eq;
-
-		if (c != 's')
-			return EXIT_USAGE;
-		eq = strchr(optarg, '=');
-		if (!eq || eq == optarg)
-			return usage_err("--set wants VAR=VALUE, not '%s'",
-					 optarg);
-		*eq = '\0';
-		(*knobs)[(*nr_knobs)++] = (struct knob){ optarg, eq + 1 };
-	}
-	if (optind != argc - 1)
+	if (argc != 2)
 		return usage_err("policy %s wants one FILE.bpf.o or NAME", cmd);
-	*what = argv[optind];
+	*what = argv[1];
 	return 0;
 }
 
@@ -416,13 +386,11 @@ static int policy_load_or_replace(int argc, char **argv, bool replace)
 {
 	struct bpf_object *obj = NULL;
 	struct bpf_link *link = NULL;
-	struct knob *knobs = NULL;
 	struct bpf_map *map;
 	const char *what = NULL;
-	int nr_knobs, rc, i, link_fd = -1;
+	int rc, i, link_fd = -1;
 
-	rc = parse_load_args(argc, argv, replace ? "replace" : "load", &what,
-			     &knobs, &nr_knobs);
+	rc = parse_load_args(argc, argv, replace ? "replace" : "load", &what);
 	if (rc)
 		goto out;
 	rc = check_privileged(replace ? "replacing" : "loading");
@@ -459,8 +427,8 @@ static int policy_load_or_replace(int argc, char **argv, bool replace)
 	map = policy_map(obj, what);
 	if (!map)
 		goto out;
-	for (i = 0; i < nr_knobs; i++)
-		if (set_knob(obj, &knobs[i]))
+	for (i = 0; i < opt.nr_knobs; i++)
+		if (set_knob(obj, &opt.knobs[i]))
 			goto out;
 	if (replace)
 		maps_reuse_pinned(obj);
@@ -520,7 +488,6 @@ out:
 	bpf_object__close(obj);
 	if (link_fd >= 0)
 		close(link_fd);
-	free(knobs);
 	return rc;
 }
 
@@ -590,19 +557,15 @@ static int cmd_list(int argc, char **argv)
 	return EXIT_OK;
 }
 
-static const struct cmd policy_cmds[] = {
+const struct cmd policy_cmds[] = {
 	{ "load", cmd_load, "{FILE.bpf.o | NAME} [--set VAR=VALUE]...",
-	  "load and attach a policy (NAME: a bundled one)" },
+	  "load and attach a policy (NAME: a bundled one)", OPT_SET, NULL },
 	{ "replace", cmd_replace, "{FILE.bpf.o | NAME} [--set VAR=VALUE]...",
-	  "atomically replace the loaded policy" },
-	{ "unload", cmd_unload, "", "unload the policy; kernel defaults apply" },
-	{ "list", cmd_list, "", "list the bundled policies" },
+	  "atomically replace the loaded policy", OPT_SET, NULL },
+	{ "unload", cmd_unload, "", "unload the policy; kernel defaults apply", 0, NULL },
+	{ "list", cmd_list, "", "list the bundled policies", 0, NULL },
 	{ "show", cmd_policy_show, "",
-	  "show the active policy: programs, load time, per-hook counters" },
+	  "show the active policy: programs, load time, per-hook counters", 0, NULL },
 	{ 0 }
 };
 
-int cmd_policy(int argc, char **argv)
-{
-	return run_subcommand("policy", policy_cmds, argc - 1, argv + 1);
-}
