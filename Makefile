@@ -62,7 +62,6 @@ tests: cli
 
 bench-progs:
 	$(MAKE) -C bench
-	$(MAKE) -C bench -f Makefile.policy
 
 check: all
 	@tests/check.sh
@@ -105,7 +104,6 @@ clean:
 	$(MAKE) -C cli clean
 	$(MAKE) -C tests clean
 	$(MAKE) -C bench clean
-	$(MAKE) -C bench -f Makefile.policy clean
 
 help:
 	@sed -n '3,19p' Makefile | sed 's/^# \{0,1\}//'
