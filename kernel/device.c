@@ -226,11 +226,8 @@ static int ioasid_device_do_attach(struct ioasid_device *idev, u32 ioas_id,
 	if (pasid == IOASID_NO_PASID) {
 		if (binding->rid)
 			return -EBUSY;
-	} else {
-		if (!(idev->flags & IOASID_DEVICE_INFO_PASID))
-			return -EOPNOTSUPP;
-		if (xa_load(&binding->pasids, pasid))
-			return -EBUSY;
+	} else if (xa_load(&binding->pasids, pasid)) {
+		return -EBUSY;
 	}
 
 	attach = kzalloc(sizeof(*attach), GFP_KERNEL_ACCOUNT);
@@ -396,8 +393,10 @@ static int ioasid_device_do_bind(struct ioasid_device *idev,
 	}
 	rc = idev->ops->claim_dma(idev, ctx);
 	if (rc) {
+		/* Another owner (VFIO, say) holds the group: it is busy. */
 		snprintf(group->reason, sizeof(group->reason),
 			 "DMA ownership refused by the IOMMU core (%d)", rc);
+		rc = -EBUSY;
 		goto err_unlock;
 	}
 	group->owner = ctx;
@@ -552,22 +551,24 @@ static int ioasid_device_attach_ioctl(struct ioasid_ucmd *ucmd)
 
 	if (cmd->flags & ~IOASID_DEVICE_ATTACH_PASID)
 		return -EOPNOTSUPP;
-	if (cmd->flags & IOASID_DEVICE_ATTACH_PASID) {
-		if (cmd->pasid < IOASID_PASID_MIN ||
-		    cmd->pasid > IOASID_PASID_MAX)
-			return -EACCES;	/* no context owns it */
-		pasid = cmd->pasid;
-	} else if (cmd->pasid) {
+	if (!(cmd->flags & IOASID_DEVICE_ATTACH_PASID) && cmd->pasid)
 		return -EOPNOTSUPP;	/* a field its flag does not enable */
-	}
 
 	mutex_lock(&idev->lock);
-	if (idev->removed)
+	if (idev->removed) {
 		rc = -ENODEV;
-	else if (!idev->binding)
+	} else if (!idev->binding) {
 		rc = -EINVAL;
-	else
+	} else if (!(cmd->flags & IOASID_DEVICE_ATTACH_PASID)) {
 		rc = ioasid_device_do_attach(idev, cmd->ioas_id, pasid);
+	} else if (!(idev->flags & IOASID_DEVICE_INFO_PASID)) {
+		rc = -EOPNOTSUPP;
+	} else if (cmd->pasid < IOASID_PASID_MIN ||
+		   cmd->pasid > IOASID_PASID_MAX) {
+		rc = -EACCES;	/* no context owns it */
+	} else {
+		rc = ioasid_device_do_attach(idev, cmd->ioas_id, cmd->pasid);
+	}
 	mutex_unlock(&idev->lock);
 	return rc;
 }
@@ -581,6 +582,8 @@ static int ioasid_device_detach_ioctl(struct ioasid_ucmd *ucmd)
 
 	if (cmd->flags & ~IOASID_DEVICE_ATTACH_PASID || cmd->__reserved)
 		return -EOPNOTSUPP;
+	if (!(cmd->flags & IOASID_DEVICE_ATTACH_PASID) && cmd->pasid)
+		return -EOPNOTSUPP;	/* as for attach */
 	mutex_lock(&idev->lock);
 	if (idev->removed) {
 		rc = -ENODEV;

@@ -99,8 +99,8 @@
  *                    EMFILE       here mock_create_without_a_free_fd_is_emfile
  *                    EFAULT       here mock_create_with_unwritable_reply_is_efault
  *  MOCK_DMA          EINVAL       device/mock_dma_argument_errors,
- *                                 here mock_dma_unknown_flag_is_einval,
- *                                 here mock_dma_reserved_field_is_einval
+ *                                 here mock_dma_unknown_flag_is_eopnotsupp,
+ *                                 here mock_dma_reserved_field_is_eopnotsupp
  *                    EBADF        device/mock_dma_argument_errors,
  *                                 here mock_dma_of_a_non_mock_fd_is_ebadf
  *                    EFAULT       device/mock_dma_argument_errors,
@@ -115,8 +115,8 @@
  *                                 pci/shared_group_refused_while_a_sibling_has_a_kernel_driver,
  *                                 pci/both_members_of_a_shared_group_bind_to_one_context,
  *                                 policy_singleton/deny_at_bind_refuses_the_bind,
- *                                 policy_contract/group_viable_answers_tighten_only
- *                    EPERM        here bind_while_vfio_owns_the_group_is_eperm
+ *                                 policy_contract/group_viable_answers_tighten_only,
+ *                                 here bind_while_vfio_owns_the_group_is_ebusy
  *                    ENODEV       pci/driver_unbind_under_an_open_fd
  *                    EFAULT       lifetime/bind_with_unwritable_reply_binds_nothing
  * DEVICE_UNBIND      EOPNOTSUPP   here unbind_unknown_flag_is_eopnotsupp
@@ -142,7 +142,8 @@
  *                    ENODEV       pci/driver_unbind_under_an_open_fd
  *                    ENOMEM       engine/attach_without_page_table_memory_fails_and_leaves_no_domain
  * DEVICE_DETACH      EOPNOTSUPP   here detach_unknown_flag_is_eopnotsupp,
- *                                 here detach_reserved_field_is_eopnotsupp
+ *                                 here detach_reserved_field_is_eopnotsupp,
+ *                                 here detach_pasid_without_flag_is_eopnotsupp
  *                    EINVAL       device/attach_detach_need_binding
  *                    ENOENT       device/attach_unknown_ioas_is_enoent,
  *                                 mock_dma/pasid_attachments_translate_separately
@@ -491,6 +492,14 @@ static int op_detach_reserved_field_is_eopnotsupp(struct world *w)
 }
 ERRNO_CASE(detach_reserved_field_is_eopnotsupp, -EOPNOTSUPP)
 
+static int op_detach_pasid_without_flag_is_eopnotsupp(struct world *w)
+{
+	struct ioasid_device_detach d = { .size = sizeof(d), .pasid = 5 };
+
+	return ioc(w->dev.fd, IOASID_DEVICE_DETACH, &d);
+}
+ERRNO_CASE(detach_pasid_without_flag_is_eopnotsupp, -EOPNOTSUPP)
+
 static int op_get_info_unknown_flag_is_eopnotsupp(struct world *w)
 {
 	struct ioasid_device_info i = { .size = sizeof(i), .flags = 1 };
@@ -604,7 +613,7 @@ static int mock_dma_raw(struct world *w, struct ioasid_test_mock_dma *d)
 	return test_op(w, &t);
 }
 
-static int op_mock_dma_unknown_flag_is_einval(struct world *w)
+static int op_mock_dma_unknown_flag_is_eopnotsupp(struct world *w)
 {
 	uint8_t buf[64];
 	struct ioasid_test_mock_dma d = {
@@ -614,9 +623,9 @@ static int op_mock_dma_unknown_flag_is_einval(struct world *w)
 
 	return mock_dma_raw(w, &d);
 }
-ERRNO_CASE(mock_dma_unknown_flag_is_einval, -EINVAL)
+ERRNO_CASE(mock_dma_unknown_flag_is_eopnotsupp, -EOPNOTSUPP)
 
-static int op_mock_dma_reserved_field_is_einval(struct world *w)
+static int op_mock_dma_reserved_field_is_eopnotsupp(struct world *w)
 {
 	uint8_t buf[64];
 	struct ioasid_test_mock_dma d = {
@@ -627,7 +636,7 @@ static int op_mock_dma_reserved_field_is_einval(struct world *w)
 
 	return mock_dma_raw(w, &d);
 }
-ERRNO_CASE(mock_dma_reserved_field_is_einval, -EINVAL)
+ERRNO_CASE(mock_dma_reserved_field_is_eopnotsupp, -EOPNOTSUPP)
 
 static int op_mock_dma_of_a_non_mock_fd_is_ebadf(struct world *w)
 {
@@ -834,7 +843,7 @@ PCI_CASE(mock_create_in_a_pci_group_is_enoent, EDU_OPEN, -ENOENT)
  * iommu_device_claim_dma_owner(), not by ioasid's viability check (a
  * vfio-pci sibling is viable: it manages its own DMA).
  */
-Test(errnos, bind_while_vfio_owns_the_group_is_eperm, .init = pci_up,
+Test(errnos, bind_while_vfio_owns_the_group_is_ebusy, .init = pci_up,
      .fini = pci_down)
 {
 	struct edu a = edu_shared(0), b = edu_shared(1);
@@ -856,7 +865,7 @@ Test(errnos, bind_while_vfio_owns_the_group_is_eperm, .init = pci_up,
 		     "VFIO_GROUP_SET_CONTAINER: %s", strerror(errno));
 
 	before = test_stats();
-	cr_assert_eq(dev_bind(fd, ctx, NULL), -EPERM);
+	cr_assert_eq(dev_bind(fd, ctx, NULL), -EBUSY);
 	after = test_stats();
 	cr_assert_eq(dev_info(fd).out_flags & IOASID_DEVICE_INFO_BOUND, 0);
 	cr_assert_eq(after.out_contexts, before.out_contexts);

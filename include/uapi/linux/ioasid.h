@@ -115,8 +115,8 @@ enum ioasid_ioas_alloc_flags {
  *
  * Errors: -ENOENT @parent_id is not an IOAS of this context; -EINVAL
  * @parent_id is itself nested, or non-zero without
- * IOASID_IOAS_ALLOC_NESTED; -ENOMEM; -EBUSY the context has no free object
- * id (2^32 - 1 objects).
+ * IOASID_IOAS_ALLOC_NESTED; -ENOMEM; -ENOSPC the context has no free
+ * object id (2^32 - 1 objects).
  */
 struct ioasid_ioas_alloc {
 	__u32 size;
@@ -347,10 +347,10 @@ struct ioasid_pasid_free {
  * Errors: -EBADF @ioasid_fd is not an open /dev/ioasid; -EALREADY already
  * bound (to any context); -EBUSY the group is not viable (a member is
  * bound to a kernel DMA driver, or the policy's group_viable hook refused
- * it), another context owns it, or the context has no free object id;
- * -EPERM the IOMMU core refused DMA ownership of the group because another
- * owner holds it (such as VFIO, for a member bound to vfio-pci and in
- * use); -ENODEV the device is gone; -ENOMEM.  The device is bound only once
+ * it), another context owns it, or the IOMMU core refused DMA ownership
+ * of the group because another owner holds it (such as VFIO, for a member
+ * bound to vfio-pci and in use); -ENOSPC the context has no free object
+ * id; -ENODEV the device is gone; -ENOMEM.  The device is bound only once
  * the struct has been written back: on -EFAULT it is not bound.
  */
 struct ioasid_device_bind {
@@ -399,6 +399,9 @@ enum ioasid_device_attach_flags {
  * IOAS's allowed IOVA ranges shrink by the device's reserved regions;
  * existing mappings must not overlap them.
  *
+ * The checks run in this order: the device (gone, bound), its PASID
+ * support, the PASID's owner, the IOAS, the policy.
+ *
  * Errors: -EINVAL not bound; -ENOENT no such IOAS in the bound context;
  * -EBUSY already attached (for that PASID), or the group is attached to
  * another IOAS; -EOPNOTSUPP PASID asked of a device without PASID support,
@@ -432,7 +435,8 @@ struct ioasid_device_attach {
  *
  * Errors: -EINVAL not bound; -ENOENT not attached (for that PASID);
  * -ENODEV the device is gone (its driver was unbound: everything was
- * detached then).
+ * detached then); -EOPNOTSUPP @pasid non-zero without
+ * IOASID_DEVICE_ATTACH_PASID.
  */
 struct ioasid_device_detach {
 	__u32 size;
@@ -648,8 +652,8 @@ enum ioasid_mock_fault {
  *
  * A fault is a result (@out_fault), not an error.
  *
- * Errors: -EINVAL unknown @dir or @flags, non-zero @__reserved, @length 0
- * or over 64 MiB, or @iova + @length wraps; -EBADF @dev_fd is not a mock
+ * Errors: -EOPNOTSUPP unknown @flags or non-zero @__reserved; -EINVAL
+ * unknown @dir, @length 0 or over 64 MiB, or @iova + @length wraps; -EBADF @dev_fd is not a mock
  * device's fd; -EFAULT @uptr cannot be read (IOASID_MOCK_DMA_WRITE) or
  * written (IOASID_MOCK_DMA_READ); -ENOMEM.
  */
