@@ -4,6 +4,8 @@
 #
 #   make            build everything (installs the toolchain first if needed)
 #   make check      build, boot the guest, run every test suite
+#   make check-debug  the same on a debug kernel (KASAN, lockdep, kmemleak,
+#                   failure injection), built once into ~/.cache/ioasid
 #   make demo       build, boot the guest, show a policy changing a decision
 #   make vm         interactive shell in the test guest
 #   make lint       checkpatch and kernel-doc on the kernel sources
@@ -38,7 +40,7 @@ export KVER KDIR
 MODULE := kernel/ioasid.ko
 VM := scripts/vm.sh
 
-.PHONY: all module bpf cli tests bench-progs check lint bench bench-policy \
+.PHONY: all module bpf cli tests bench-progs check check-debug lint bench bench-policy \
 	demo vm clean help install uninstall
 
 PREFIX ?= /usr/local
@@ -65,6 +67,12 @@ bench-progs:
 
 check: all
 	@tests/check.sh
+
+# Builds the debug kernel the first time (about 30 min on 2 CPUs) and
+# ioasid.ko against it in ~/.cache/ioasid/debug-build (kernel/ioasid.ko is
+# not touched); the suites then run several times slower than make check.
+check-debug: all
+	@scripts/check-debug.sh
 
 lint:
 	@scripts/lint.sh | grep -v '^ok'
@@ -106,4 +114,4 @@ clean:
 	$(MAKE) -C bench clean
 
 help:
-	@sed -n '3,19p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,21p' Makefile | sed 's/^# \{0,1\}//'

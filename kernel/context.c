@@ -88,12 +88,15 @@ void ioasid_object_register_type(enum ioasid_object_type type,
 int ioasid_object_reserve(struct ioasid_ctx *ctx, struct ioasid_object *obj,
 			  enum ioasid_object_type type)
 {
+	int rc;
+
 	obj->ctx = ctx;
 	obj->type = type;
 	refcount_set(&obj->users, 1);
 	obj->longterm = 0;
-	return xa_alloc(&ctx->objects, &obj->id, XA_ZERO_ENTRY, xa_limit_32b,
-			GFP_KERNEL_ACCOUNT);
+	rc = xa_alloc(&ctx->objects, &obj->id, XA_ZERO_ENTRY, xa_limit_32b,
+		      GFP_KERNEL_ACCOUNT);
+	return rc == -EBUSY ? -ENOSPC : rc;	/* xa_alloc's "full" */
 }
 
 /**

@@ -334,11 +334,8 @@ static int ioasid_device_do_attach(struct ioasid_device *idev, u32 ioas_id,
 	if (pasid == IOASID_NO_PASID) {
 		if (binding->rid)
 			return -EBUSY;
-	} else {
-		if (!(idev->ident.flags & IOASID_DEVICE_INFO_PASID))
-			return -EOPNOTSUPP;
-		if (xa_load(&binding->pasids, pasid))
-			return -EBUSY;
+	} else if (xa_load(&binding->pasids, pasid)) {
+		return -EBUSY;
 	}
 
 	attach = kzalloc(sizeof(*attach), GFP_KERNEL_ACCOUNT);
@@ -515,8 +512,10 @@ static int ioasid_device_do_bind(struct ioasid_device *idev,
 	}
 	rc = idev->ops->claim_dma(idev, ctx);
 	if (rc) {
+		/* Another owner (VFIO, say) holds the group: it is busy. */
 		snprintf(group->reason, sizeof(group->reason),
 			 "DMA ownership refused by the IOMMU core (%d)", rc);
+		rc = -EBUSY;
 		goto err_unlock;
 	}
 	group->owner = ctx;
@@ -658,50 +657,63 @@ out_fdput:
 	return rc;
 }
 
+/*
+ * Take the device's lock for an ioctl that needs it bound: 0, or -ENODEV
+ * (gone) or -EINVAL (not bound).  The lock is held either way.
+ */
+static int ioasid_device_lock_bound(struct ioasid_device *idev)
+{
+	mutex_lock(&idev->lock);
+	if (idev->removed)
+		return -ENODEV;
+	return idev->binding ? 0 : -EINVAL;
+}
+
 static int ioasid_device_unbind_ioctl(struct ioasid_ucmd *ucmd)
 {
 	struct ioasid_device_unbind *cmd = ucmd->cmd;
 	struct ioasid_device *idev = ucmd->idev;
-	int rc = 0;
+	int rc;
 
 	if (cmd->flags)
 		return -EOPNOTSUPP;
-	mutex_lock(&idev->lock);
-	if (idev->removed)
-		rc = -ENODEV;
-	else if (!idev->binding)
-		rc = -EINVAL;
-	else
+	rc = ioasid_device_lock_bound(idev);
+	if (!rc)
 		ioasid_device_unbind_locked(idev);
 	mutex_unlock(&idev->lock);
 	return rc;
+}
+
+/* May the bound device attach with @pasid? -EOPNOTSUPP, -EACCES or 0. */
+static int ioasid_device_check_pasid(struct ioasid_device *idev, u32 pasid)
+{
+	if (!(idev->ident.flags & IOASID_DEVICE_INFO_PASID))
+		return -EOPNOTSUPP;
+	if (pasid < IOASID_PASID_MIN || pasid > IOASID_PASID_MAX)
+		return -EACCES;	/* no context owns it */
+	return 0;
 }
 
 static int ioasid_device_attach_ioctl(struct ioasid_ucmd *ucmd)
 {
 	struct ioasid_device_attach *cmd = ucmd->cmd;
 	struct ioasid_device *idev = ucmd->idev;
-	u32 pasid = IOASID_NO_PASID;
+	bool with_pasid = cmd->flags & IOASID_DEVICE_ATTACH_PASID;
 	int rc;
 
 	if (cmd->flags & ~IOASID_DEVICE_ATTACH_PASID)
 		return -EOPNOTSUPP;
-	if (cmd->flags & IOASID_DEVICE_ATTACH_PASID) {
-		if (cmd->pasid < IOASID_PASID_MIN ||
-		    cmd->pasid > IOASID_PASID_MAX)
-			return -EACCES;	/* no context owns it */
-		pasid = cmd->pasid;
-	} else if (cmd->pasid) {
+	if (!with_pasid && cmd->pasid)
 		return -EOPNOTSUPP;	/* a field its flag does not enable */
-	}
 
-	mutex_lock(&idev->lock);
-	if (idev->removed)
-		rc = -ENODEV;
-	else if (!idev->binding)
-		rc = -EINVAL;
-	else
-		rc = ioasid_device_do_attach(idev, cmd->ioas_id, pasid);
+	/* The device first (gone, bound, PASID support), then the PASID. */
+	rc = ioasid_device_lock_bound(idev);
+	if (!rc && with_pasid)
+		rc = ioasid_device_check_pasid(idev, cmd->pasid);
+	if (!rc)
+		rc = ioasid_device_do_attach(idev, cmd->ioas_id,
+					     with_pasid ? cmd->pasid :
+					     IOASID_NO_PASID);
 	mutex_unlock(&idev->lock);
 	return rc;
 }
@@ -715,15 +727,11 @@ static int ioasid_device_detach_ioctl(struct ioasid_ucmd *ucmd)
 
 	if (cmd->flags & ~IOASID_DEVICE_ATTACH_PASID || cmd->__reserved)
 		return -EOPNOTSUPP;
-	mutex_lock(&idev->lock);
-	if (idev->removed) {
-		rc = -ENODEV;
+	if (!(cmd->flags & IOASID_DEVICE_ATTACH_PASID) && cmd->pasid)
+		return -EOPNOTSUPP;	/* as for attach */
+	rc = ioasid_device_lock_bound(idev);
+	if (rc)
 		goto out;
-	}
-	if (!idev->binding) {
-		rc = -EINVAL;
-		goto out;
-	}
 	if (cmd->flags & IOASID_DEVICE_ATTACH_PASID)
 		attach = xa_load(&idev->binding->pasids, cmd->pasid);
 	else

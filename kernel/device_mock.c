@@ -407,8 +407,9 @@ static enum ioasid_mock_fault ioasid_mock_walk(struct ioasid_domain *domain,
  * @cmd: the request; out_done, out_fault and out_fault_iova are filled in
  *
  * Return: 0 (a fault is a result, not an error), -EBADF not a mock device
- * fd, -EINVAL bad direction, flags or length (0 or over 64 MiB), -EFAULT
- * bad user buffer, -ENOMEM.
+ * fd, -EOPNOTSUPP unknown flags or reserved field set, -EINVAL bad
+ * direction or length (0 or over 64 MiB), -EFAULT bad user buffer,
+ * -ENOMEM.
  */
 int ioasid_mock_dma(struct ioasid_test_mock_dma *cmd)
 {
@@ -419,8 +420,9 @@ int ioasid_mock_dma(struct ioasid_test_mock_dma *cmd)
 	u8 *buf;
 	int rc = 0;
 
+	if (cmd->flags & ~IOASID_DEVICE_ATTACH_PASID || cmd->__reserved)
+		return -EOPNOTSUPP;
 	if ((cmd->dir != IOASID_MOCK_DMA_READ && !to_memory) ||
-	    cmd->flags & ~IOASID_DEVICE_ATTACH_PASID || cmd->__reserved ||
 	    !cmd->length || cmd->length > IOASID_MOCK_DMA_MAX ||
 	    cmd->iova + cmd->length - 1 < cmd->iova)
 		return -EINVAL;

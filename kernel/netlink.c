@@ -55,6 +55,36 @@ static int ioasid_nl_dump_end(struct sk_buff *skb, int rc)
 }
 
 /*
+ * A table of objects that lookups take a reference on (devices, groups):
+ * @next finds the first at or after an id, @put drops the reference.
+ */
+struct ioasid_nl_table {
+	u8 cmd;
+	void *(*next)(unsigned long *index);
+	void (*put)(void *obj);
+	int (*fill)(struct sk_buff *skb, void *obj);
+};
+
+/* Dump such a table from the id in cb->args[0]. */
+static int ioasid_nl_dump_table(struct sk_buff *skb,
+				struct netlink_callback *cb,
+				const struct ioasid_nl_table *t)
+{
+	unsigned long id = cb->args[0];
+	void *obj;
+	int rc = 0;
+
+	for (; (obj = t->next(&id)); id++) {
+		rc = ioasid_nl_dump_one(skb, cb, t->cmd, t->fill, obj);
+		t->put(obj);
+		if (rc)
+			break;
+	}
+	cb->args[0] = id;
+	return ioasid_nl_dump_end(skb, rc);
+}
+
+/*
  * A doit's reply: a new message with its header, then filled by the
  * command, then ioasid_nl_reply_send().
  */
@@ -424,22 +454,25 @@ static int ioasid_nl_device_get_doit(struct sk_buff *skb,
 	return rc;
 }
 
+static void *ioasid_nl_next_device(unsigned long *index)
+{
+	return ioasid_device_get_next(index);
+}
+
+static void ioasid_nl_put_device(void *idev)
+{
+	ioasid_device_put(idev);
+}
+
 static int ioasid_nl_device_get_dumpit(struct sk_buff *skb,
 				       struct netlink_callback *cb)
 {
-	unsigned long id = cb->args[0];
-	struct ioasid_device *idev;
-	int rc = 0;
+	static const struct ioasid_nl_table devices = {
+		IOASID_NL_CMD_DEVICE_GET, ioasid_nl_next_device,
+		ioasid_nl_put_device, ioasid_nl_fill_device,
+	};
 
-	for (; (idev = ioasid_device_get_next(&id)); id++) {
-		rc = ioasid_nl_dump_one(skb, cb, IOASID_NL_CMD_DEVICE_GET,
-					ioasid_nl_fill_device, idev);
-		ioasid_device_put(idev);
-		if (rc)
-			break;
-	}
-	cb->args[0] = id;
-	return ioasid_nl_dump_end(skb, rc);
+	return ioasid_nl_dump_table(skb, cb, &devices);
 }
 
 /* --- groups ---------------------------------------------------------------- */
@@ -500,22 +533,25 @@ static int ioasid_nl_group_get_doit(struct sk_buff *skb,
 	return rc;
 }
 
+static void *ioasid_nl_next_group(unsigned long *index)
+{
+	return ioasid_group_get_next(index);
+}
+
+static void ioasid_nl_put_group(void *group)
+{
+	ioasid_group_put(group);
+}
+
 static int ioasid_nl_group_get_dumpit(struct sk_buff *skb,
 				      struct netlink_callback *cb)
 {
-	unsigned long id = cb->args[0];
-	struct ioasid_group *group;
-	int rc = 0;
+	static const struct ioasid_nl_table groups = {
+		IOASID_NL_CMD_GROUP_GET, ioasid_nl_next_group,
+		ioasid_nl_put_group, ioasid_nl_fill_group,
+	};
 
-	for (; (group = ioasid_group_get_next(&id)); id++) {
-		rc = ioasid_nl_dump_one(skb, cb, IOASID_NL_CMD_GROUP_GET,
-					ioasid_nl_fill_group, group);
-		ioasid_group_put(group);
-		if (rc)
-			break;
-	}
-	cb->args[0] = id;
-	return ioasid_nl_dump_end(skb, rc);
+	return ioasid_nl_dump_table(skb, cb, &groups);
 }
 
 /* --- PASIDs ---------------------------------------------------------------- */

@@ -15,14 +15,14 @@
 # kept in FILE (default: $CACHE/vm-last.log) and printed when the run fails.
 # The command sees a writable directory in $IOASID_OUT; --out copies it to DIR.
 #
-# Environment: IOASID_ACCEL=kvm|tcg, IOASID_SLUB_DEBUG (slub_debug= value,
+# Environment: IOASID_ACCEL=kvm|tcg, IOASID_VM_TIMEOUT (s), IOASID_SLUB_DEBUG (slub_debug= value,
 # empty: off), IOASID_KFENCE_INTERVAL (ms, empty: off), IOASID_VM_STALL (s),
 # IOASID_KROOT (boot another kernel, see below).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 CACHE=${CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ioasid}
-timeout=900
+timeout=${IOASID_VM_TIMEOUT:-3600}
 log=
 mem=2G
 shell=

@@ -4,12 +4,15 @@
 # make check: boot the guest, run every suite there (run-in-guest.sh), then
 # print per-suite results and, last, "N passed, N failed".  Exits non-zero
 # if any test failed, a suite produced no results, or the guest died.
+#
+#   tests/check.sh [VM-OPTION...]    options for scripts/vm.sh (--timeout, --mem)
+#   IOASID_KEEP=DIR                  keep the guest's results (TAP, logs, dmesg) in DIR
 set -u
 cd "$(dirname "$0")/.."
 
 out=$(mktemp -d "${TMPDIR:-/tmp}/ioasid-check.XXXXXX")
 trap 'rm -rf "$out"' EXIT
-scripts/vm.sh --out "$out" -- tests/run-in-guest.sh
+scripts/vm.sh "$@" --out "$out" -- tests/run-in-guest.sh
 vm_rc=$?
 # Style of the kernel sources (checkpatch, kernel-doc) runs on the host.
 if [[ " ${IOASID_SUITES:-lint} " == *" lint "* ]]; then
@@ -17,6 +20,11 @@ if [[ " ${IOASID_SUITES:-lint} " == *" lint "* ]]; then
 	echo "=== suite lint"
 	scripts/lint.sh >"$out/results/lint.tap"
 	grep -A3 '^not ok' "$out/results/lint.tap"
+fi
+
+if [ -n "${IOASID_KEEP:-}" ]; then
+	mkdir -p "$IOASID_KEEP"
+	cp -r "$out"/. "$IOASID_KEEP"/
 fi
 
 total_pass=0

@@ -8,10 +8,15 @@
 #
 #   IOASID_SUITES="uapi cli"   run only these suites
 #   IOASID_TEST_FILTER=GLOB    Criterion --filter for the uapi suite
+#   IOASID_TEST_TIMEOUT=SEC    Criterion's limit per test (default 300)
+#   IOASID_MODULE=PATH         the ioasid.ko to load (default kernel/ioasid.ko;
+#                              make check-debug: the debug kernel's build)
 set -u
 cd "$(dirname "$0")/.."
 export IOASID_TOP=$PWD
 export PATH="$PWD/cli:$PWD/tests/tools:$PATH"
+IOASID_MODULE=$(realpath "${IOASID_MODULE:-kernel/ioasid.ko}")
+export IOASID_MODULE	# the cli suite's tests reload it
 
 results=${IOASID_OUT:-/tmp/ioasid-out}/results
 mkdir -p "$results"
@@ -33,11 +38,24 @@ check() {
 }
 : >"$kernel_tap"
 
+# kmemleak (the debug kernel) names a leak's backtrace when it is read, so
+# after rmmod the module's frames are bare addresses: every load of the
+# module (here and in the cli suite, helpers.bash) notes where it is.
+kmemleak=/sys/kernel/debug/kmemleak
+export IOASID_SYMS=$results/ioasid.syms
+: >"$IOASID_SYMS"
+ioasid_syms() {
+	[ -e $kmemleak ] || return 0
+	grep '^ioasid ' /proc/modules
+	grep '\[ioasid\]$' /proc/kallsyms
+} >>"$IOASID_SYMS"
+
 dmesg -C
-if ! check "insmod ioasid.ko" insmod kernel/ioasid.ko enable_test_interface=1; then
+if ! check "insmod ioasid.ko" insmod "$IOASID_MODULE" enable_test_interface=1; then
 	cat "$results/kernel.log"
 	exit 1
 fi
+ioasid_syms
 check "/dev/ioasid exists" test -c /dev/ioasid
 check "struct_ops type ioasid_policy_ops registered" \
 	bash -c 'bpftool btf dump file /sys/kernel/btf/ioasid | grep -q "STRUCT .ioasid_policy_ops."'
@@ -46,7 +64,7 @@ for suite in $suites; do
 	echo "=== suite $suite"
 	case $suite in
 	uapi)
-		tests/uapi/ioasid-uapi-tests -j1 --timeout 300 \
+		tests/uapi/ioasid-uapi-tests -j1 --timeout "${IOASID_TEST_TIMEOUT:-300}" \
 			--tap="$results/uapi.tap" \
 			${IOASID_TEST_FILTER:+--filter "$IOASID_TEST_FILTER"}
 		;;
@@ -69,6 +87,22 @@ check "rmmod ioasid" rmmod ioasid
 kernel_reports='WARNING:|BUG:|BUG [a-z]|Oops|UBSAN|KASAN|KFENCE:|kmemleak|Poison overwritten|Redzone|Object already free|Padding overwritten|refcount_t|list_del corruption|list_add corruption|general protection|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU|blocked for more than|hung_task'
 check "kernel log has no warning, oops, memory error or leak" \
 	bash -c "! dmesg | grep -E '$kernel_reports'"
+# Last, as the scan's own line in the kernel log is not the module's fault:
+# leaks whose backtrace runs through ioasid.ko (unreferenced objects it
+# allocated, during the run or left behind by rmmod).  A second scan, a few
+# seconds later, settles what was in flight during the first.
+if [ -e $kmemleak ]; then
+	echo "=== kmemleak scan"
+	echo scan >$kmemleak
+	sleep 5
+	echo scan >$kmemleak
+	cat $kmemleak >"$results/kmemleak.txt"
+	python3 tests/kmemleak-ioasid.py "$results/kmemleak.txt" "$IOASID_SYMS" \
+		>"$results/kmemleak-ioasid.txt"
+	[ $? -le 1 ] || echo "tests/kmemleak-ioasid.py failed" >>"$results/kmemleak-ioasid.txt"
+	check "kmemleak: no leak from ioasid.ko" test ! -s "$results/kmemleak-ioasid.txt"
+	cat "$results/kmemleak-ioasid.txt"
+fi
 dmesg >"$results/dmesg.txt"
 cat "$kernel_tap"
 exit 0

@@ -3,6 +3,19 @@
 
 TOP=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
 export PATH="$TOP/cli:$TOP/tests/tools:$PATH"
+# The ioasid.ko the guest runs (run-in-guest.sh: the debug kernel's build
+# under make check-debug).
+MODULE=${IOASID_MODULE:-$TOP/kernel/ioasid.ko}
+
+# Load the module again after a test took it away, and note where it is for
+# run-in-guest.sh's kmemleak check (IOASID_SYMS).
+load_module() {
+	insmod "$MODULE" enable_test_interface=1 || return
+	[ -z "${IOASID_SYMS:-}" ] || [ ! -e /sys/kernel/debug/kmemleak ] || {
+		grep '^ioasid ' /proc/modules
+		grep '\[ioasid\]$' /proc/kallsyms
+	} >>"$IOASID_SYMS"
+}
 
 # Leave no policy behind, whatever a test did.
 no_policy() {

@@ -39,7 +39,7 @@ teardown() {
 	[ -z "${MON_PID:-}" ] || { kill "$MON_PID" 2>/dev/null; wait "$MON_PID" 2>/dev/null; }
 	no_policy
 	# The module-not-loaded test takes the module away: bring it back.
-	[ -e /dev/ioasid ] || insmod "$TOP/kernel/ioasid.ko" enable_test_interface=1
+	[ -e /dev/ioasid ] || load_module
 }
 
 @test "ctx list -j: the holder's context, its owner and counters" {
@@ -377,7 +377,7 @@ stop_monitor() {
 		expect 1 ioasidctl $cmd
 		[ "$output" = 'ioasidctl: ioasid.ko is not loaded (no generic netlink family "ioasid")' ]
 	done
-	insmod "$TOP/kernel/ioasid.ko" enable_test_interface=1
+	load_module
 	expect 0 ioasidctl ctx list
 }
 

@@ -149,7 +149,7 @@ teardown() { no_policy; }
 @test "module not loaded: load says so in one line" {
 	rmmod ioasid
 	expect 1 ioasidctl policy load minimal
-	insmod "$TOP/kernel/ioasid.ko" enable_test_interface=1
+	load_module
 	[ "$output" = "ioasidctl: minimal: the ioasid module is not loaded (modprobe ioasid)" ]
 }
 

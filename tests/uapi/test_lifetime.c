@@ -366,3 +366,23 @@ Test(lifetime, attach_with_pasid_but_no_flag_is_eopnotsupp)
 	close(d.fd);
 	close(ctx);
 }
+
+Test(lifetime, attach_judges_the_device_before_the_pasid)
+{
+	int ctx = ioasid_open();
+	struct mock plain = mock_new(0), capable = mock_new(IOASID_MOCK_PASID);
+	uint32_t ioas = ioas_new(ctx);
+
+	/* PASID 0 is outside the space, but the device is looked at first. */
+	cr_assert_eq(dev_attach_pasid(capable.fd, ioas, 0), -EINVAL,
+		     "unbound");
+	cr_assert_eq(dev_bind(plain.fd, ctx, NULL), 0);
+	cr_assert_eq(dev_attach_pasid(plain.fd, ioas, 0), -EOPNOTSUPP,
+		     "no PASID support");
+	cr_assert_eq(dev_bind(capable.fd, ctx, NULL), 0);
+	cr_assert_eq(dev_attach_pasid(capable.fd, ioas, 0), -EACCES,
+		     "no context owns PASID 0");
+	close(plain.fd);
+	close(capable.fd);
+	close(ctx);
+}

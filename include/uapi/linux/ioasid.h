@@ -25,8 +25,15 @@
  *  - pointers are __aligned_u64;
  *  - on error nothing is left behind: no mapping, pin, charge or object.
  *
- * Errnos common to every ioctl: -EFAULT (bad pointer to the ioctl struct),
- * -E2BIG/-EINVAL (size), -EOPNOTSUPP (flags/reserved), -ENOTTY (unknown ioctl).
+ * Errnos common to every ioctl: -ENOTTY not an ioctl of this fd (unknown
+ * number, another type, direction or size encoding than _IO(), a device
+ * ioctl on /dev/ioasid or the reverse); -EFAULT the struct (its size field,
+ * or the @size bytes it claims) cannot be read, or the reply cannot be
+ * written back; -EINVAL @size below the struct's first published size;
+ * -E2BIG @size above the kernel's with a non-zero byte past the kernel's
+ * struct; -EOPNOTSUPP an unknown flag or a non-zero reserved field.  The
+ * size is judged first, before the handler can refuse anything.  The
+ * "Errors:" paragraph of each struct lists the other errnos.
  */
 #ifndef _UAPI_LINUX_IOASID_H
 #define _UAPI_LINUX_IOASID_H
@@ -106,8 +113,10 @@ enum ioasid_ioas_alloc_flags {
  * The new IOAS exists only once the struct has been written back: if that
  * fails (-EFAULT) there is no IOAS and its id is free again.
  *
- * Errors: -ENOENT @parent_id is not an IOAS; -EINVAL @parent_id is itself
- * nested, or non-zero without IOASID_IOAS_ALLOC_NESTED; -ENOMEM.
+ * Errors: -ENOENT @parent_id is not an IOAS of this context; -EINVAL
+ * @parent_id is itself nested, or non-zero without
+ * IOASID_IOAS_ALLOC_NESTED; -ENOMEM; -ENOSPC the context has no free
+ * object id (2^32 - 1 objects).
  */
 struct ioasid_ioas_alloc {
 	__u32 size;
@@ -143,7 +152,9 @@ struct ioasid_iova_range {
  * as devices attach, and grows back as they detach.
  *
  * Errors: -ENOENT not an IOAS; -EMSGSIZE @num_iovas is too small (the struct
- * is still written back with the needed @num_iovas).
+ * is still written back with the needed @num_iovas, and nothing is written
+ * past the @num_iovas entries of @allowed_iovas); -EFAULT the ranges cannot
+ * be written to @allowed_iovas; -ENOMEM.
  */
 struct ioasid_ioas_iova_ranges {
 	__u32 size;
@@ -200,9 +211,14 @@ enum ioasid_ioas_map_flags {
  * mapping; -EADDRINUSE the fixed range leaves the allowed IOVA ranges;
  * -ENOSPC no free IOVA range of that length; -EACCES (nested) the parent
  * mapping lacks a requested permission; -EFAULT the user range is not
- * mapped memory or is read-only and WRITEABLE was asked; -ENOMEM out of
- * memory or over RLIMIT_MEMLOCK; -EPERM/-EDQUOT refused by the policy's
- * dma_map hook; -EINTR a fatal signal arrived while pinning.
+ * mapped memory, is memory that cannot be pinned (PROT_NONE, an I/O or PFN
+ * mapping such as a device BAR, secret memory, a shared file mapping that
+ * needs dirty tracking when WRITEABLE), or is read-only and WRITEABLE was
+ * asked; -EOPNOTSUPP the user range is a file DAX mapping (cannot be
+ * pinned long-term); -ENOMEM out of memory (page tables included) or over
+ * RLIMIT_MEMLOCK; -EPERM/-EDQUOT refused by the policy's dma_map hook
+ * (-EPERM also for an answer outside its contract); -EINTR a fatal signal
+ * arrived while pinning (the caller is being killed; nothing stays pinned).
  *
  * The struct is checked to be writable before anything is mapped (-EFAULT,
  * nothing mapped).  Only if another thread makes it unwritable while the
@@ -248,10 +264,12 @@ enum ioasid_ioas_unmap_flags {
  * range leaves nested mappings built on it in place but untranslated
  * (devices fault there) until the parent maps the range again.
  *
- * Errors: -EINVAL misalignment or zero length (without UNMAP_ALL);
- * -EOVERFLOW the range wraps; -ENOENT not an IOAS, or nothing was mapped
- * in the range (IOASID_IOAS_UNMAP_ALL of an empty IOAS succeeds with
- * @length 0).
+ * Errors: -EINVAL misalignment or zero length (without UNMAP_ALL), or a
+ * non-zero @iova or @length with IOASID_IOAS_UNMAP_ALL; -EOVERFLOW the
+ * range wraps; -ENOENT not an IOAS, or nothing was mapped in the range
+ * (IOASID_IOAS_UNMAP_ALL of an empty IOAS succeeds with @length 0);
+ * -ENOMEM.  The reply comes last: if the struct cannot be written back
+ * (-EFAULT), the range is unmapped all the same.
  */
 struct ioasid_ioas_unmap {
 	__u32 size;
@@ -277,10 +295,11 @@ struct ioasid_ioas_unmap {
  * [@min, @max] and free) or refuse.
  *
  * Errors: -EINVAL @min > @max or outside the PASID space; -ENOSPC no free
- * PASID in the range; -EPERM refused by the policy; -EDQUOT over the
- * policy's quota for the caller; -EBUSY the PASID the policy picked is
- * taken; -ENOMEM.  The PASID is allocated only once the struct has been
- * written back: on -EFAULT nothing is held and the PASID is free again.
+ * PASID in the range; -EPERM refused by the policy (or its answer was
+ * outside the contract); -EDQUOT over the policy's quota for the caller;
+ * -EBUSY the PASID the policy picked is taken; -ENOMEM.  The PASID is
+ * allocated only once the struct has been written back: on -EFAULT
+ * nothing is held and the PASID is free again.
  */
 struct ioasid_pasid_alloc {
 	__u32 size;
@@ -325,9 +344,14 @@ struct ioasid_pasid_free {
  * group_viable hook may tighten that verdict.  The reason of a refusal is
  * logged and shown by ioasidctl group show.
  *
- * Errors: -EBADF @ioasid_fd is not /dev/ioasid; -EALREADY already bound;
- * -EBUSY the group is not viable or another context owns it; -EPERM
- * refused by the policy; -ENODEV the device is gone.
+ * Errors: -EBADF @ioasid_fd is not an open /dev/ioasid; -EALREADY already
+ * bound (to any context); -EBUSY the group is not viable (a member is
+ * bound to a kernel DMA driver, or the policy's group_viable hook refused
+ * it), another context owns it, or the IOMMU core refused DMA ownership
+ * of the group because another owner holds it (such as VFIO, for a member
+ * bound to vfio-pci and in use); -ENOSPC the context has no free object
+ * id; -ENODEV the device is gone; -ENOMEM.  The device is bound only once
+ * the struct has been written back: on -EFAULT it is not bound.
  */
 struct ioasid_device_bind {
 	__u32 size;
@@ -375,13 +399,21 @@ enum ioasid_device_attach_flags {
  * IOAS's allowed IOVA ranges shrink by the device's reserved regions;
  * existing mappings must not overlap them.
  *
- * Errors: -EINVAL not bound; -ENOENT no such IOAS; -EBUSY already attached
- * (for that PASID), or the group is attached to another IOAS;
- * -EOPNOTSUPP PASID asked of a device without PASID support, or @pasid
- * non-zero without IOASID_DEVICE_ATTACH_PASID; -EACCES the
- * context does not own @pasid; -EADDRINUSE a mapping overlaps the device's
- * reserved regions or lies outside its aperture; -EPERM refused by the
- * policy; -ENODEV the device is gone.
+ * The checks run in this order: the device (gone, bound), its PASID
+ * support, the PASID's owner, the IOAS, the policy.
+ *
+ * Errors: -EINVAL not bound; -ENOENT no such IOAS in the bound context;
+ * -EBUSY already attached (for that PASID), or the group is attached to
+ * another IOAS; -EOPNOTSUPP PASID asked of a device without PASID support,
+ * or @pasid non-zero without IOASID_DEVICE_ATTACH_PASID; -EACCES the
+ * context does not own @pasid (none owns one outside the PASID space);
+ * -EADDRINUSE a mapping overlaps the device's reserved regions or lies
+ * outside its aperture; -EPERM refused by the policy (or its answer was
+ * outside the contract); -ENODEV the device is gone; -ENOMEM.  A real
+ * IOMMU may refuse the attach itself: -EINVAL @pasid is beyond the
+ * device's PASID width, or the domain does not suit the IOMMU; -EBUSY
+ * @pasid is attached to another member of the group; -ENOSPC the IOMMU is
+ * out of domain ids.
  */
 struct ioasid_device_attach {
 	__u32 size;
@@ -403,7 +435,8 @@ struct ioasid_device_attach {
  *
  * Errors: -EINVAL not bound; -ENOENT not attached (for that PASID);
  * -ENODEV the device is gone (its driver was unbound: everything was
- * detached then).
+ * detached then); -EOPNOTSUPP @pasid non-zero without
+ * IOASID_DEVICE_ATTACH_PASID.
  */
 struct ioasid_device_detach {
 	__u32 size;
@@ -444,6 +477,11 @@ enum ioasid_device_info_flags {
  * @out_device: PCI device id
  * @out_class: PCI class code (24 bits)
  * @out_ioas_id: IOAS of the attachment without PASID (0 if none)
+ *
+ * Answers for a device whose driver is gone too (neither bound nor
+ * attached any more).
+ *
+ * Errors: only the common ones (-EOPNOTSUPP: non-zero @flags).
  */
 struct ioasid_device_info {
 	__u32 size;
@@ -502,6 +540,20 @@ enum ioasid_region_flags {
  * command register are refused with -EPERM.
  *
  * Errors: -EINVAL unknown @index; -ENOTTY not a PCI device.
+ *
+ * pread() and pwrite() of the device fd move at most 64 KiB per call and
+ * return 0 at or past the end of a region.  Their errors: -EINVAL the
+ * offset is in no region (an absent BAR, an index past
+ * IOASID_PCI_CONFIG_REGION); -EACCES a BAR while the device is not bound
+ * and attached, the config region while it is not bound; -EPERM a config
+ * write to the standard header other than the command register; -EFAULT
+ * the user buffer; -ENODEV the device's driver was unbound; -ENOMEM.
+ * mmap() of the device fd: -EINVAL not inside a memory BAR whose size is a
+ * multiple of the page size (the config region, an absent or I/O BAR, past
+ * the BAR's end), or not MAP_SHARED; -EACCES the device is not bound and
+ * attached; -ENODEV the device's driver was unbound.  A mock device's fd
+ * has no regions: read(), write() and mmap() give -EINVAL, pread() and
+ * pwrite() -ESPIPE (the fd is not seekable).
  */
 struct ioasid_region_info {
 	__u32 size;
@@ -554,6 +606,12 @@ enum ioasid_mock_flags {
  *
  * Mock devices use a software page table as their domain (4 KiB, 2 MiB and
  * 1 GiB leaves, 48-bit aperture).
+ *
+ * Errors: -EOPNOTSUPP unknown @flags; -EINVAL a reserved region that is not
+ * page-aligned or wraps; -ENOENT @group_id is not a mock group (a real
+ * IOMMU group's id included); -EMFILE no free fd (RLIMIT_NOFILE); -ENOMEM;
+ * -EBUSY/-EEXIST the device or group ids are used up (2^32).  If the reply
+ * cannot be written back (-EFAULT) there is no device and no fd.
  */
 struct ioasid_test_mock_create {
 	__u32 flags;
@@ -591,6 +649,13 @@ enum ioasid_mock_fault {
  * @out_fault: &enum ioasid_mock_fault
  * @__reserved: must be zero
  * @out_fault_iova: IOVA of the fault
+ *
+ * A fault is a result (@out_fault), not an error.
+ *
+ * Errors: -EOPNOTSUPP unknown @flags or non-zero @__reserved; -EINVAL
+ * unknown @dir, @length 0 or over 64 MiB, or @iova + @length wraps; -EBADF @dev_fd is not a mock
+ * device's fd; -EFAULT @uptr cannot be read (IOASID_MOCK_DMA_WRITE) or
+ * written (IOASID_MOCK_DMA_READ); -ENOMEM.
  */
 struct ioasid_test_mock_dma {
 	__s32 dev_fd;
@@ -613,7 +678,8 @@ struct ioasid_test_mock_dma {
  * @bound: 1 to bind the pretend driver, 0 to unbind it
  *
  * Errors: -EBUSY binding while the group is owned by a context (the
- * emulation of the core's DMA ownership rule).
+ * emulation of the core's DMA ownership rule); -EINVAL @bound is neither 0
+ * nor 1; -EBADF @dev_fd is not a mock device's fd.
  */
 struct ioasid_test_mock_set_driver {
 	__s32 dev_fd;
@@ -627,6 +693,8 @@ struct ioasid_test_mock_set_driver {
  * @out_ioas: live IOAS objects
  * @out_pasids: allocated PASIDs
  * @out_mock_devices: live mock devices
+ *
+ * Errors: only the common ones.
  */
 struct ioasid_test_stats {
 	__aligned_u64 out_pinned_pages;
@@ -643,6 +711,8 @@ struct ioasid_test_stats {
  *	them); 0 ends it.  Allocations the kernel makes with __GFP_NOFAIL
  *	(restoring mappings user space still has) are neither failed nor
  *	counted.
+ *
+ * Never fails.
  */
 struct ioasid_test_fail_pgtable {
 	__u32 skip;
@@ -659,6 +729,10 @@ struct ioasid_test_fail_pgtable {
  * @stats: IOASID_TEST_STATS
  * @fail_pgtable: IOASID_TEST_FAIL_PGTABLE
  * @__pad: room for growth
+ *
+ * Errors: -ENOTTY the module was loaded without enable_test_interface=1
+ * (after the size checks of every ioctl); -EPERM the caller lacks
+ * CAP_SYS_ADMIN; -EOPNOTSUPP unknown @op; then those of the op's struct.
  */
 struct ioasid_test {
 	__u32 size;
