@@ -12,7 +12,8 @@
 # group).  Uses KVM only when a probe boot proved it works (IOASID_ACCEL=kvm|tcg
 # forces one), TCG otherwise.  A guest that dies without exiting (accelerator
 # error, panic, no progress) ends the run within seconds.  The serial log is
-# kept in FILE (default: $CACHE/vm-last.log) and printed when the run fails.
+# kept in FILE (default: one per run, $CACHE/vm-last.log naming the newest)
+# and printed when the run fails.
 # The command sees a writable directory in $IOASID_OUT; --out copies it to DIR.
 #
 # Environment: IOASID_ACCEL=kvm|tcg, IOASID_VM_TIMEOUT (s), IOASID_SLUB_DEBUG (slub_debug= value,
@@ -60,7 +61,18 @@ if [ -n "${IOASID_KROOT:-}" ]; then
 fi
 kernel=$kroot/boot/vmlinuz-$kver
 [ -r "$kernel" ] || { echo "vm: no kernel at $kernel (run scripts/setup.sh)" >&2; exit 1; }
-log=${log:-$CACHE/vm-last.log}
+# Every run has its own logs (guests may run side by side); vm-last.log
+# and vm-last.kernel.log name the newest run's, and the last 20 are kept.
+if [ -z "$log" ]; then
+	mkdir -p "$CACHE/logs"
+	log=$CACHE/logs/vm-$(date +%Y%m%d-%H%M%S)-$$.log
+	ln -sfn "$log" "$CACHE/vm-last.log"
+	ln -sfn "${log%.log}.kernel.log" "$CACHE/vm-last.kernel.log"
+	ls -1t "$CACHE"/logs/vm-*.log 2>/dev/null | grep -v '\.kernel\.log$' |
+		tail -n +21 | while read -r old; do
+			rm -f "$old" "${old%.log}.kernel.log"
+		done || true
+fi
 
 # The initramfs only holds busybox, the 9p/overlay modules and /init; rebuild
 # it when any of those change.

@@ -59,8 +59,19 @@ bpftrace_bg() {
 	return 1
 }
 
-# Stop the bpftrace of bpftrace_bg; it prints its maps on the way out.
+# Stop the bpftrace of bpftrace_bg; it prints its maps on the way out.  A
+# bpftrace that has not exited 60 s after SIGINT fails the test (rather
+# than hanging the suite).
 bpftrace_stop() {
 	kill -INT "$bt"
+	for _ in $(seq 600); do
+		kill -0 "$bt" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$bt" 2>/dev/null; then
+		kill -KILL "$bt"
+		echo "bpftrace did not stop on SIGINT" >&2
+		return 1
+	fi
 	wait "$bt"
 }

@@ -165,6 +165,42 @@ teardown() { no_policy; }
 	expect 2 ioasidctl policy frobnicate
 	expect 2 ioasidctl policy load minimal --set novalue
 	expect 2 ioasidctl --bogus version
+	[ "${lines[0]}" = "ioasidctl: unknown option '--bogus'" ]
+	expect 2 ioasidctl policy load minimal --set
+	[ "${lines[0]}" = "ioasidctl: option '--set' needs a value" ]
+}
+
+@test "options stand anywhere and are parsed once; a command refuses options it does not take" {
+	no_policy
+	# --set after the name, -j before the object: one policy, knob set.
+	expect 0 ioasidctl -j policy load minimal --set max_pasids=3
+	[ "$(jq -r .action <<<"$output")" = loaded ]
+	expect 0 ioasidctl policy show -j
+	[ "$(jq -r .policy <<<"$output")" = minimal ]
+	expect 0 ioasidctl policy --set max_pasids=4 replace minimal
+	expect 0 ioasidctl policy unload
+	# --set and --count go with the commands that take them, only.
+	expect 2 ioasidctl policy unload --set a=1
+	[ "${lines[0]}" = "ioasidctl: policy unload takes no --set" ]
+	expect 2 ioasidctl ctx list --count 3
+	[ "${lines[0]}" = "ioasidctl: ctx list takes no --count" ]
+	expect 2 ioasidctl version --set a=1
+	# "--" ends the options: what follows is an argument.
+	expect 2 ioasidctl ctx list -- -j
+	[ "${lines[0]}" = "ioasidctl: ctx list takes no arguments" ]
+}
+
+@test "errors under -j are JSON on stdout, with the same exit status" {
+	no_policy
+	expect 1 ioasidctl -j policy unload
+	[ "$(jq -r .error <<<"$output")" = "no policy is loaded" ]
+	expect 2 ioasidctl ctx list extra -p
+	[ "$(jq -r .error <<<"$output")" = "ctx list takes no arguments" ]
+	expect 1 ioasidctl -j group show 4242
+	[ "$(jq -r .error <<<"$output")" = "no group 4242" ]
+	# Without -j the same errors are one line on stderr, nothing on stdout.
+	[ -z "$(ioasidctl policy unload 2>/dev/null)" ]
+	[ "$(ioasidctl policy unload 2>&1 >/dev/null)" = "ioasidctl: no policy is loaded" ]
 }
 
 @test "version, plain and JSON" {
