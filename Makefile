@@ -6,6 +6,8 @@
 #   make check      build, boot the guest, run every test suite
 #   make check-debug  the same on a debug kernel (KASAN, lockdep, kmemleak,
 #                   failure injection), built once into ~/.cache/ioasid
+#   make stress     only the stress suite in the guest, for longer
+#                   (DURATION=600 seconds; SEED=N replays a run's seed)
 #   make demo       build, boot the guest, show a policy changing a decision
 #   make vm         interactive shell in the test guest
 #   make lint       checkpatch and kernel-doc on the kernel sources
@@ -40,8 +42,8 @@ export KVER KDIR
 MODULE := kernel/ioasid.ko
 VM := scripts/vm.sh
 
-.PHONY: all module bpf cli tests bench-progs check check-debug lint bench bench-policy \
-	demo vm clean help install uninstall
+.PHONY: all module bpf cli tests bench-progs check check-debug stress lint bench \
+	bench-policy demo vm clean help install uninstall
 
 PREFIX ?= /usr/local
 SBINDIR ?= $(PREFIX)/sbin
@@ -73,6 +75,13 @@ check: all
 # not touched); the suites then run several times slower than make check.
 check-debug: all
 	@scripts/check-debug.sh
+
+# The stress suite alone for DURATION seconds (make check runs it for 60);
+# tests/check.sh lets the guest run that much longer.
+DURATION ?= 600
+stress: all
+	@IOASID_SUITES=stress IOASID_STRESS_DURATION=$(DURATION) \
+		$(if $(SEED),IOASID_STRESS_ARGS="--seed $(SEED)") tests/check.sh
 
 lint:
 	@scripts/lint.sh | grep -v '^ok'
@@ -114,4 +123,4 @@ clean:
 	$(MAKE) -C bench clean
 
 help:
-	@sed -n '3,21p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,23p' Makefile | sed 's/^# \{0,1\}//'

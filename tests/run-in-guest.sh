@@ -6,8 +6,10 @@
 # one TAP file per suite to $IOASID_OUT/results/.  tests/check.sh reads them
 # on the host.
 #
-#   IOASID_SUITES="uapi cli"   run only these suites
+#   IOASID_SUITES="uapi cli"   run only these suites (default: uapi cli stress)
 #   IOASID_TEST_FILTER=GLOB    Criterion --filter for the uapi suite
+#   IOASID_STRESS_DURATION=SEC how long the stress suite runs (default 60)
+#   IOASID_STRESS_ARGS="..."   more ioasid-stress options (--seed N, ...)
 #   IOASID_TEST_TIMEOUT=SEC    Criterion's limit per test (default 300)
 #   IOASID_MODULE=PATH         the ioasid.ko to load (default kernel/ioasid.ko;
 #                              make check-debug: the debug kernel's build)
@@ -20,7 +22,7 @@ export IOASID_MODULE	# the cli suite's tests reload it
 
 results=${IOASID_OUT:-/tmp/ioasid-out}/results
 mkdir -p "$results"
-suites=${IOASID_SUITES:-uapi cli}
+suites=${IOASID_SUITES:-uapi cli stress}
 
 # A suite the harness itself judges: "check NAME COMMAND..." adds one TAP line.
 kernel_tap=$results/kernel.tap
@@ -68,8 +70,23 @@ for suite in $suites; do
 			--tap="$results/uapi.tap" \
 			${IOASID_TEST_FILTER:+--filter "$IOASID_TEST_FILTER"}
 		;;
+	lint)
+		continue	# checkpatch and kernel-doc run on the host
+		;;
 	cli)
 		bats --tap tests/cli | tee "$results/cli.tap"
+		;;
+	stress)
+		# Rounds of random ioctls by many processes and threads, each
+		# followed by the invariants (tests/stress/main.c); one TAP
+		# line per round.  A crash of the program itself fails too.
+		tests/stress/ioasid-stress --duration "${IOASID_STRESS_DURATION:-60}" \
+			${IOASID_STRESS_ARGS:-} | tee "$results/stress.tap"
+		rc=${PIPESTATUS[0]}
+		if [ "$rc" -ne 0 ] && ! grep -q '^not ok' "$results/stress.tap"; then
+			echo "not ok 999 - ioasid-stress exited with status $rc" \
+				>>"$results/stress.tap"
+		fi
 		;;
 	*)
 		echo "unknown suite $suite"
