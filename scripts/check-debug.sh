@@ -43,6 +43,8 @@ echo "check-debug: guest results will be kept in $keep" >&2
 export IOASID_KROOT=$dk/root IOASID_MODULE=$module IOASID_KEEP=$keep
 export IOASID_SLUB_DEBUG= IOASID_KFENCE_INTERVAL=
 export IOASID_TEST_TIMEOUT=${IOASID_TEST_TIMEOUT:-1800}
+# Only this kernel can inject failures: the fail-nth sweep runs first.
+export IOASID_SUITES=${IOASID_SUITES:-failnth uapi cli stress lint}
 cd "$top"
 exec tests/check.sh --timeout "${IOASID_DEBUG_TIMEOUT:-14400}" \
 	--mem "${IOASID_DEBUG_MEM:-3G}" --log "$CACHE/vm-debug-last.log"

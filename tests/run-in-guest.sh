@@ -6,7 +6,8 @@
 # one TAP file per suite to $IOASID_OUT/results/.  tests/check.sh reads them
 # on the host.
 #
-#   IOASID_SUITES="uapi cli"   run only these suites (default: uapi cli stress)
+#   IOASID_SUITES="uapi cli"   run only these suites (default: uapi cli stress;
+#                              failnth needs the debug kernel's fault injection)
 #   IOASID_TEST_FILTER=GLOB    Criterion --filter for the uapi suite
 #   IOASID_STRESS_DURATION=SEC how long the stress suite runs (default 60)
 #   IOASID_STRESS_ARGS="..."   more ioasid-stress options (--seed N, ...)
@@ -72,6 +73,11 @@ for suite in $suites; do
 		;;
 	lint)
 		continue	# checkpatch and kernel-doc run on the host
+		;;
+	failnth)
+		# Every injectable failure of every ioctl (debug kernel only).
+		tests/failnth/ioasid-fail-nth -j1 --timeout "${IOASID_TEST_TIMEOUT:-300}" \
+			--tap="$results/failnth.tap"
 		;;
 	cli)
 		bats --tap tests/cli | tee "$results/cli.tap"
