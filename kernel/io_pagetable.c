@@ -109,30 +109,38 @@ void iopt_sync_domains(struct io_pagetable *iopt)
 			domain->ops->iotlb_sync(domain);
 }
 
+/* Take @area out of the domains of @iopt before @stop (NULL: all). */
+static void iopt_area_unfill_until(struct io_pagetable *iopt,
+				   struct ioasid_area *area,
+				   struct ioasid_domain *stop)
+{
+	struct ioasid_domain *done;
+
+	list_for_each_entry(done, &iopt->domains, iopt_item) {
+		if (done == stop)
+			break;
+		iopt_area_unfill(iopt, area, done);
+	}
+	iopt_sync_domains(iopt);
+}
+
 /* Program @area into every domain of @iopt.  All or nothing. */
 static int iopt_area_fill_all(struct io_pagetable *iopt,
 			      struct ioasid_area *area)
 {
-	struct ioasid_domain *domain, *done;
+	struct ioasid_domain *domain;
 	int rc;
 
 	lockdep_assert_held_write(&iopt->rwsem);
 
 	list_for_each_entry(domain, &iopt->domains, iopt_item) {
 		rc = iopt_area_fill(iopt, area, domain);
-		if (rc)
-			goto err;
+		if (rc) {
+			iopt_area_unfill_until(iopt, area, domain);
+			return rc;
+		}
 	}
 	return 0;
-
-err:
-	list_for_each_entry(done, &iopt->domains, iopt_item) {
-		if (done == domain)
-			break;
-		iopt_area_unfill(iopt, area, done);
-	}
-	iopt_sync_domains(iopt);
-	return rc;
 }
 
 /* --- allowed IOVA ------------------------------------------------------- */
@@ -387,12 +395,14 @@ static int iopt_place(struct io_pagetable *iopt, struct ioasid_area *area,
  * @length: bytes
  * @iova: in: the IOVA with @fixed; out: the IOVA used
  * @fixed: map at *@iova
+ * @reply: told *@iova before the area enters the tree, or NULL
  *
  * Return: 0 with @area in the tree and every domain, or the errno of
- * IOASID_IOAS_MAP with nothing changed.
+ * IOASID_IOAS_MAP (or of @reply) with nothing changed.
  */
 int iopt_add_area(struct io_pagetable *iopt, struct ioasid_area *area,
-		  u64 source, u64 length, u64 *iova, bool fixed)
+		  u64 source, u64 length, u64 *iova, bool fixed,
+		  const struct iopt_reply *reply)
 {
 	int rc;
 
@@ -402,6 +412,13 @@ int iopt_add_area(struct io_pagetable *iopt, struct ioasid_area *area,
 	rc = iopt_area_fill_all(iopt, area);
 	if (rc)
 		return rc;
+	if (reply) {
+		rc = reply->fn(reply->arg, *iova);
+		if (rc) {
+			iopt_area_unfill_until(iopt, area, NULL);
+			return rc;
+		}
+	}
 	iopt_insert_area(iopt, area);
 	return 0;
 }
@@ -414,12 +431,14 @@ int iopt_add_area(struct io_pagetable *iopt, struct ioasid_area *area,
  * @iova: in: the IOVA with @fixed; out: the IOVA used
  * @fixed: map at *@iova
  * @prot: IOASID_PROT_*
+ * @reply: see struct iopt_reply, or NULL
  *
- * Return: 0 or the errno of IOASID_IOAS_MAP; nothing is left behind on
- * error.
+ * Return: 0 or the errno of IOASID_IOAS_MAP (or of @reply); nothing is
+ * left behind on error.
  */
 int iopt_map_user(struct io_pagetable *iopt, unsigned long user_va,
-		  u64 length, u64 *iova, bool fixed, int prot)
+		  u64 length, u64 *iova, bool fixed, int prot,
+		  const struct iopt_reply *reply)
 {
 	struct ioasid_pages *pages;
 	struct ioasid_area *area;
@@ -439,7 +458,7 @@ int iopt_map_user(struct io_pagetable *iopt, unsigned long user_va,
 	area->prot = prot;
 
 	iopt_lock(iopt);
-	rc = iopt_add_area(iopt, area, user_va, length, iova, fixed);
+	rc = iopt_add_area(iopt, area, user_va, length, iova, fixed, reply);
 	if (rc)
 		goto err_unlock;
 	iopt->pinned_pages += pages->npages;
@@ -543,13 +562,15 @@ static void iopt_area_split(struct io_pagetable *iopt, struct ioasid_area *area,
  * @start: first IOVA, page-aligned
  * @last: last IOVA, page-aligned minus one
  * @unmapped: out: bytes that were mapped
+ * @reply: told *@unmapped before anything changes, or NULL
  *
  * Areas that straddle either end are cut; the part outside stays.
  *
- * Return: 0, -ENOENT if nothing was mapped there, -ENOMEM.
+ * Return: 0, -ENOENT if nothing was mapped there, -ENOMEM, or the error of
+ * @reply (nothing changed on error).
  */
 int iopt_unmap(struct io_pagetable *iopt, u64 start, u64 last,
-	       u64 *unmapped)
+	       u64 *unmapped, const struct iopt_reply *reply)
 {
 	struct io_pagetable *parent = iopt->parent;
 	struct ioasid_area *area, *next, *spare;
@@ -561,10 +582,16 @@ int iopt_unmap(struct io_pagetable *iopt, u64 start, u64 last,
 	LIST_HEAD(dead);
 	int rc = 0;
 
-	/* A cut on both sides of one area leaves two areas. */
-	spare = kzalloc(sizeof(*spare), GFP_KERNEL_ACCOUNT);
-	if (!spare)
-		return -ENOMEM;
+	/*
+	 * A cut on both sides of one area leaves two areas.  Unmapping
+	 * everything cuts nothing: destroying an IOAS must not fail.
+	 */
+	spare = NULL;
+	if (start || last != U64_MAX) {
+		spare = kzalloc(sizeof(*spare), GFP_KERNEL_ACCOUNT);
+		if (!spare)
+			return -ENOMEM;
+	}
 
 	iopt_lock(iopt);
 	area = iopt_area_iter_first(&iopt->areas, start, last);
@@ -575,12 +602,20 @@ int iopt_unmap(struct io_pagetable *iopt, u64 start, u64 last,
 	/* Every area touched, whole: what nested children must redo. */
 	hull_start = area_start(area);
 	hull_last = hull_start;
-	for_each_area(next, &iopt->areas, start, last)
+	*unmapped = 0;
+	for_each_area(next, &iopt->areas, start, last) {
 		hull_last = area_last(next);
+		*unmapped += min_t(u64, last, area_last(next)) -
+			     max_t(u64, start, area_start(next)) + 1;
+	}
+	if (reply) {
+		rc = reply->fn(reply->arg, *unmapped);
+		if (rc)
+			goto out;
+	}
 	if (!parent)
 		iopt_children_recompose(iopt, hull_start, hull_last, false);
 
-	*unmapped = 0;
 	for (; area; area = next) {
 		u64 cut_start = max_t(u64, start, area_start(area));
 		u64 cut_last = min_t(u64, last, area_last(area));
@@ -588,7 +623,6 @@ int iopt_unmap(struct io_pagetable *iopt, u64 start, u64 last,
 			     cut_last == area_last(area);
 
 		next = iopt_area_iter_next(area, start, last);
-		*unmapped += cut_last - cut_start + 1;
 
 		/* Out of every domain first, unpinned only after the sync. */
 		list_for_each_entry(domain, &iopt->domains, iopt_item) {

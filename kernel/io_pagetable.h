@@ -99,13 +99,35 @@ static inline void iopt_read_unlock(struct io_pagetable *iopt)
 	up_read(&iopt->rwsem);
 }
 
-/* Mappings: the errnos of IOASID_IOAS_MAP and IOASID_IOAS_UNMAP. */
+/**
+ * struct iopt_reply - the caller's last word before a change becomes final
+ * @fn: called under the table's lock once nothing else can fail, with the
+ *	IOVA a map used or the bytes an unmap removes.  It must neither sleep
+ *	nor fault (an ioctl writes its reply with page faults disabled); an
+ *	error undoes the change, which then returns that error.
+ * @arg: for @fn
+ *
+ * So a change and the reply that tells user space about it are one: no
+ * thread can see a mapping whose ioctl then fails.
+ */
+struct iopt_reply {
+	int (*fn)(void *arg, u64 value);
+	void *arg;
+};
+
+/*
+ * Mappings: the errnos of IOASID_IOAS_MAP and IOASID_IOAS_UNMAP.  @reply
+ * may be NULL.  An unmap of everything (0 to U64_MAX) allocates nothing
+ * and, without a reply, cannot fail but with -ENOENT.
+ */
 int iopt_map_user(struct io_pagetable *iopt, unsigned long user_va,
-		  u64 length, u64 *iova, bool fixed, int prot);
+		  u64 length, u64 *iova, bool fixed, int prot,
+		  const struct iopt_reply *reply);
 int iopt_map_nested(struct io_pagetable *iopt, u64 parent_iova, u64 length,
-		    u64 *iova, bool fixed, int prot);
+		    u64 *iova, bool fixed, int prot,
+		    const struct iopt_reply *reply);
 int iopt_unmap(struct io_pagetable *iopt, u64 start, u64 last,
-	       u64 *unmapped);
+	       u64 *unmapped, const struct iopt_reply *reply);
 int iopt_get_allowed(struct io_pagetable *iopt,
 		     struct ioasid_iova_range *ranges, u32 *nr);
 

@@ -6,6 +6,7 @@
  * say on every map and unmap, the context's byte count and the tracepoints.
  */
 #include <linux/mm.h>
+#include <linux/pagemap.h>
 #include <linux/slab.h>
 
 #include "domain.h"
@@ -78,15 +79,19 @@ static void ioasid_ioas_account(struct ioasid_ioas *ioas, s64 bytes)
 		atomic64_add(bytes, &ioas->obj.ctx->mapped_bytes);
 }
 
-/* Unmap [start, last] and tell the counters, the policy and the tracer. */
+/*
+ * Unmap [start, last] and tell the counters, the policy and the tracer.
+ * @reply: the ioctl's, or NULL.
+ */
 static int ioasid_ioas_unmap_range(struct ioasid_ioas *ioas, u64 start,
-				   u64 last, u64 *unmapped)
+				   u64 last, u64 *unmapped,
+				   const struct iopt_reply *reply)
 {
 	struct ioasid_ctx *ctx = ioas->obj.ctx;
 	u64 before = atomic64_read(&ctx->mapped_bytes);
 	int rc;
 
-	rc = iopt_unmap(&ioas->iopt, start, last, unmapped);
+	rc = iopt_unmap(&ioas->iopt, start, last, unmapped, reply);
 	if (rc)
 		return rc;
 	ioasid_ioas_account(ioas, -(s64)*unmapped);
@@ -108,7 +113,8 @@ static void ioasid_ioas_destroy(struct ioasid_object *obj)
 	WARN_ON(!RB_EMPTY_ROOT(&ioas->iopt.reserved.rb_root));
 	WARN_ON(!list_empty(&ioas->iopt.children));
 	if (ioas->iopt.nr_areas)
-		ioasid_ioas_unmap_range(ioas, 0, U64_MAX, &unmapped);
+		WARN_ON(ioasid_ioas_unmap_range(ioas, 0, U64_MAX, &unmapped,
+						NULL));
 	if (parent) {
 		iopt_unlink_child(&ioas->iopt);
 		ioasid_object_unhold(&parent->obj);
@@ -259,6 +265,59 @@ static int ioasid_prot(u32 flags)
 	       (flags & IOASID_IOAS_MAP_WRITEABLE ? IOASID_PROT_WRITE : 0);
 }
 
+/*
+ * MAP and UNMAP write their reply (the IOVA used, the bytes unmapped) from
+ * the engine's lock, before the change is final (struct iopt_reply): an
+ * ioctl that fails has changed nothing, and no other thread sees a
+ * mapping its ioctl then reports as failed.  Page faults are off there;
+ * when the struct's page is not present the change is undone, the page
+ * faulted in, and the change made again.  A struct that cannot be written
+ * (read-only, or unmapped again by another thread each time) gives
+ * -EFAULT, with nothing changed.
+ */
+#define IOASID_REPLY_TRIES	3
+
+struct ioasid_ioas_reply {
+	struct iopt_reply reply;
+	struct ioasid_ucmd *ucmd;
+	u64 *field;		/* the struct's member the value goes to */
+	size_t len;		/* of the struct */
+	bool faulted;
+};
+
+static int ioasid_ioas_reply_fn(void *arg, u64 value)
+{
+	struct ioasid_ioas_reply *r = arg;
+
+	*r->field = value;
+	if (ioasid_ucmd_respond_nofault(r->ucmd, r->len)) {
+		r->faulted = true;
+		return -EFAULT;
+	}
+	return 0;
+}
+
+static void ioasid_ioas_reply_init(struct ioasid_ioas_reply *r,
+				   struct ioasid_ucmd *ucmd, u64 *field,
+				   size_t len)
+{
+	*r = (struct ioasid_ioas_reply){
+		.reply = { .fn = ioasid_ioas_reply_fn, .arg = r },
+		.ucmd = ucmd, .field = field, .len = len,
+	};
+}
+
+/* After a failed try: true if it is worth another. */
+static bool ioasid_ioas_reply_retry(struct ioasid_ioas_reply *r, int rc,
+				    unsigned int *tries)
+{
+	if (rc != -EFAULT || !r->faulted || ++*tries == IOASID_REPLY_TRIES)
+		return false;
+	r->faulted = false;
+	return !fault_in_writeable(r->ucmd->ubuffer,
+				   min_t(size_t, r->ucmd->user_size, r->len));
+}
+
 int ioasid_ioas_map_ioctl(struct ioasid_ucmd *ucmd)
 {
 	const u32 prot_flags = IOASID_IOAS_MAP_READABLE |
@@ -266,8 +325,10 @@ int ioasid_ioas_map_ioctl(struct ioasid_ucmd *ucmd)
 	struct ioasid_ioas_map *cmd = ucmd->cmd;
 	bool fixed = cmd->flags & IOASID_IOAS_MAP_FIXED_IOVA;
 	struct ioasid_ctx *ctx = ucmd->ctx;
+	struct ioasid_ioas_reply reply;
+	unsigned int tries = 0;
 	struct ioasid_ioas *ioas;
-	u64 end;
+	u64 end, iova, want;
 	int rc;
 
 	if (cmd->flags & ~(IOASID_IOAS_MAP_FIXED_IOVA | prot_flags) ||
@@ -281,15 +342,6 @@ int ioasid_ioas_map_ioctl(struct ioasid_ucmd *ucmd)
 	    (fixed && check_add_overflow(cmd->iova, cmd->length - 1, &end)))
 		return -EOVERFLOW;
 
-	/*
-	 * A kernel-chosen IOVA is only known from the reply: a struct that
-	 * cannot be written back (unchanged, so far) fails here, before
-	 * anything is mapped.
-	 */
-	rc = ioasid_ucmd_respond(ucmd, sizeof(*cmd));
-	if (rc)
-		return rc;
-
 	ioas = ioasid_ioas_get(ctx, cmd->ioas_id);
 	if (IS_ERR(ioas))
 		return PTR_ERR(ioas);
@@ -299,25 +351,26 @@ int ioasid_ioas_map_ioctl(struct ioasid_ucmd *ucmd)
 				   atomic64_read(&ctx->mapped_bytes));
 	if (rc)
 		goto out;
-	if (ioas->parent)
-		rc = iopt_map_nested(&ioas->iopt, cmd->parent_iova, cmd->length,
-				     &cmd->iova, fixed,
-				     ioasid_prot(cmd->flags));
-	else
-		rc = iopt_map_user(&ioas->iopt, cmd->user_va, cmd->length,
-				   &cmd->iova, fixed, ioasid_prot(cmd->flags));
+	ioasid_ioas_reply_init(&reply, ucmd, &cmd->iova, sizeof(*cmd));
+	want = cmd->iova;	/* the reply overwrites it */
+	do {
+		iova = want;
+		if (ioas->parent)
+			rc = iopt_map_nested(&ioas->iopt, cmd->parent_iova,
+					     cmd->length, &iova, fixed,
+					     ioasid_prot(cmd->flags),
+					     &reply.reply);
+		else
+			rc = iopt_map_user(&ioas->iopt, cmd->user_va,
+					   cmd->length, &iova, fixed,
+					   ioasid_prot(cmd->flags),
+					   &reply.reply);
+	} while (rc && ioasid_ioas_reply_retry(&reply, rc, &tries));
 	if (rc)
 		goto out;
 	ioasid_ioas_account(ioas, cmd->length);
-	trace_ioasid_ioas_map(ctx->id, ioas->obj.id, cmd->iova, cmd->length,
+	trace_ioasid_ioas_map(ctx->id, ioas->obj.id, iova, cmd->length,
 			      cmd->user_va, cmd->flags & prot_flags);
-
-	/*
-	 * Only fails if another thread unmapped the struct since the check
-	 * above.  The mapping stays, as in iommufd: undoing it here could
-	 * remove a mapping that thread made at the same IOVA meanwhile.
-	 */
-	rc = ioasid_ucmd_respond(ucmd, sizeof(*cmd));
 out:
 	ioasid_ioas_put(ioas);
 	return rc;
@@ -326,6 +379,8 @@ out:
 int ioasid_ioas_unmap_ioctl(struct ioasid_ucmd *ucmd)
 {
 	struct ioasid_ioas_unmap *cmd = ucmd->cmd;
+	struct ioasid_ioas_reply reply;
+	unsigned int tries = 0;
 	struct ioasid_ioas *ioas;
 	u64 start, last, unmapped = 0;
 	int rc;
@@ -349,12 +404,14 @@ int ioasid_ioas_unmap_ioctl(struct ioasid_ucmd *ucmd)
 	ioas = ioasid_ioas_get(ucmd->ctx, cmd->ioas_id);
 	if (IS_ERR(ioas))
 		return PTR_ERR(ioas);
-	rc = ioasid_ioas_unmap_range(ioas, start, last, &unmapped);
+	ioasid_ioas_reply_init(&reply, ucmd, &cmd->length, sizeof(*cmd));
+	do {
+		rc = ioasid_ioas_unmap_range(ioas, start, last, &unmapped,
+					     &reply.reply);
+	} while (rc && ioasid_ioas_reply_retry(&reply, rc, &tries));
 	/* Unmapping everything of an empty IOAS is not an error. */
-	if (rc == -ENOENT && cmd->flags & IOASID_IOAS_UNMAP_ALL)
-		rc = 0;
-	if (!rc) {
-		cmd->length = unmapped;
+	if (rc == -ENOENT && cmd->flags & IOASID_IOAS_UNMAP_ALL) {
+		cmd->length = 0;
 		rc = ioasid_ucmd_respond(ucmd, sizeof(*cmd));
 	}
 	ioasid_ioas_put(ioas);

@@ -97,6 +97,26 @@ static inline int ioasid_ucmd_respond(struct ioasid_ucmd *ucmd,
 }
 
 /**
+ * ioasid_ucmd_respond_nofault() - ioasid_ucmd_respond() under a lock
+ * @ucmd: the ioctl
+ * @cmd_len: bytes of the struct the kernel knows
+ *
+ * With page faults disabled: fails if the struct's page is not present
+ * (or not writable) now; fault_in_writeable() it outside the lock and try
+ * again.
+ *
+ * Return: 0 or -EFAULT.
+ */
+static inline int ioasid_ucmd_respond_nofault(struct ioasid_ucmd *ucmd,
+					      size_t cmd_len)
+{
+	if (copy_to_user_nofault(ucmd->ubuffer, ucmd->cmd,
+				 min_t(size_t, ucmd->user_size, cmd_len)))
+		return -EFAULT;
+	return 0;
+}
+
+/**
  * ioasid_xa_count() - entries of a table (its reserved ones left out)
  * @xa: the table
  *

@@ -102,7 +102,8 @@ static inline struct ioasid_area *iopt_area_iter_next(struct ioasid_area *area,
 void iopt_sync_domains(struct io_pagetable *iopt);
 /* Place @area at *@iova (or a free IOVA) and program it; table locked. */
 int iopt_add_area(struct io_pagetable *iopt, struct ioasid_area *area,
-		  u64 source, u64 length, u64 *iova, bool fixed);
+		  u64 source, u64 length, u64 *iova, bool fixed,
+		  const struct iopt_reply *reply);
 
 /* pages.c: moving the PFNs of pinned pages into domains.  All or nothing. */
 int iopt_map_pages(struct ioasid_domain *domain, u64 iova,

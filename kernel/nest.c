@@ -242,11 +242,13 @@ static int iopt_parent_covers(struct io_pagetable *parent, u64 start,
  * @iova: in: the IOVA with @fixed; out: the IOVA used
  * @fixed: map at *@iova
  * @prot: IOASID_PROT_*
+ * @reply: see struct iopt_reply, or NULL
  *
- * Return: 0 or the errno of IOASID_IOAS_MAP.
+ * Return: 0 or the errno of IOASID_IOAS_MAP (or of @reply).
  */
 int iopt_map_nested(struct io_pagetable *iopt, u64 parent_iova, u64 length,
-		    u64 *iova, bool fixed, int prot)
+		    u64 *iova, bool fixed, int prot,
+		    const struct iopt_reply *reply)
 {
 	struct ioasid_area *area;
 	int rc;
@@ -263,7 +265,7 @@ int iopt_map_nested(struct io_pagetable *iopt, u64 parent_iova, u64 length,
 				parent_iova + length - 1, prot);
 	if (!rc)
 		rc = iopt_add_area(iopt, area, parent_iova, length, iova,
-				   fixed);
+				   fixed, reply);
 	iopt_unlock(iopt);
 	if (rc)
 		kfree(area);

@@ -867,6 +867,66 @@ Test(ioas_mapping, writeable_on_read_only_memory_is_efault)
 	ioas_rig_down(&r);
 }
 
+/*
+ * A reply struct in a private file page that was only read so far: the
+ * page is present but write-protected until copy-on-write, so the kernel's
+ * first try to write the reply (page faults off, under the engine's lock)
+ * fails; it must undo, fault the page in and succeed the second time, with
+ * exactly one mapping made and one range unmapped.
+ */
+static void *cow_page_with(const void *data, size_t len)
+{
+	char path[] = "/tmp/ioasid-cow-XXXXXX";
+	int fd = mkstemp(path);
+	volatile const uint8_t *p;
+
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(unlink(path), 0);
+	cr_assert_eq(ftruncate(fd, PG), 0);
+	cr_assert_eq(pwrite(fd, data, len, 0), (ssize_t)len);
+	p = mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	cr_assert_neq(p, MAP_FAILED);
+	close(fd);
+	(void)p[0];	/* present, read-only until written */
+	return (void *)p;
+}
+
+Test(ioas_mapping, reply_in_a_copy_on_write_page_is_written_once)
+{
+	struct ioas_rig r = ioas_rig_up();
+	uint8_t *mem = pbuf(4 * PG, 23);
+	uint64_t base = pinned();
+	struct ioasid_ioas_map m = {
+		.size = sizeof(m), .flags = RW, .ioas_id = r.ioas,
+		.user_va = VA(mem), .length = 4 * PG,
+	};
+	struct ioasid_ioas_unmap u = {
+		.size = sizeof(u), .ioas_id = r.ioas, .length = 8 * PG,
+	};
+	struct ioasid_ioas_map *mp = cow_page_with(&m, sizeof(m));
+	struct ioasid_ioas_unmap *up;
+
+	cr_assert_eq(ioc(r.ctx, IOASID_IOAS_MAP, mp), 0);
+	cr_assert_eq(pinned() - base, 4);
+	cr_assert_neq(mp->iova, 0, "the kernel-chosen IOVA was not written");
+	assert_reads(r.dev.fd, mp->iova, mem, 4 * PG);
+	/* One mapping only: the IOVA after it is free. */
+	cr_assert_eq(map_at(r.ctx, r.ioas, VA(mem), PG, mp->iova + 4 * PG, RW),
+		     0);
+	cr_assert_eq(unmap_range(r.ctx, r.ioas, mp->iova + 4 * PG, PG, NULL),
+		     0);
+
+	u.iova = mp->iova;
+	up = cow_page_with(&u, sizeof(u));
+	cr_assert_eq(ioc(r.ctx, IOASID_IOAS_UNMAP, up), 0);
+	cr_assert_eq(up->length, 4 * PG);
+	cr_assert_eq(pinned(), base);
+	assert_unmapped(r.dev.fd, mp->iova);
+	munmap(up, PG);
+	munmap(mp, PG);
+	ioas_rig_down(&r);
+}
+
 Test(ioas_mapping, unknown_flag_bits_are_eopnotsupp)
 {
 	int ctx = ioasid_open();

@@ -220,10 +220,9 @@ enum ioasid_ioas_map_flags {
  * (-EPERM also for an answer outside its contract); -EINTR a fatal signal
  * arrived while pinning (the caller is being killed; nothing stays pinned).
  *
- * The struct is checked to be writable before anything is mapped (-EFAULT,
- * nothing mapped).  Only if another thread makes it unwritable while the
- * map runs does the mapping stay although -EFAULT is returned, as in
- * iommufd: IOASID_IOAS_UNMAP (or UNMAP_ALL) removes it.
+ * The reply (@iova) is written before the mapping becomes visible to any
+ * other thread or ioctl: if the struct cannot be written back (-EFAULT),
+ * nothing is mapped.
  */
 struct ioasid_ioas_map {
 	__u32 size;
@@ -268,8 +267,8 @@ enum ioasid_ioas_unmap_flags {
  * non-zero @iova or @length with IOASID_IOAS_UNMAP_ALL; -EOVERFLOW the
  * range wraps; -ENOENT not an IOAS, or nothing was mapped in the range
  * (IOASID_IOAS_UNMAP_ALL of an empty IOAS succeeds with @length 0);
- * -ENOMEM.  The reply comes last: if the struct cannot be written back
- * (-EFAULT), the range is unmapped all the same.
+ * -ENOMEM.  The reply (@length) is written before anything is unmapped:
+ * if the struct cannot be written back (-EFAULT), nothing is unmapped.
  */
 struct ioasid_ioas_unmap {
 	__u32 size;
