@@ -21,16 +21,32 @@ dk=$(scripts/debug-kernel.sh | tail -n1)
 kver=$(cat "$dk/kver")
 kdir=$dk/linux
 
-# The module's sources, copied with their times: make rebuilds what changed.
+# The module's sources, copied by content: a file that differs from its
+# copy gets a new time, so make rebuilds what it touches, even when the
+# copy came from another branch or worktree with later file times (copying
+# the times instead once linked a stale object whose ops table had another
+# layout).  Files gone from the tree go from the copy too.
 bdir=$CACHE/debug-build
+sync_file() {
+	if ! cmp -s "$1" "$2"; then
+		mkdir -p "$(dirname "$2")"
+		cp "$1" "$2"
+	fi
+}
 mkdir -p "$bdir/kernel"
-find "$bdir/kernel" -maxdepth 1 \( -name '*.[ch]' -o -name Kbuild \) -delete
+for f in "$bdir"/kernel/*.[ch] "$bdir"/kernel/Kbuild; do
+	[ -e "$f" ] || continue
+	case $f in *.mod.c) continue ;; esac
+	[ -e "kernel/${f##*/}" ] || rm -f "$f"
+done
 for f in kernel/Kbuild kernel/*.[ch]; do
 	case $f in *.mod.c) continue ;; esac
-	cp -p "$f" "$bdir/kernel/"
+	sync_file "$f" "$bdir/$f"
 done
-rm -rf "$bdir/include"
-cp -rp include "$bdir/include"
+find "$bdir/include" -type f 2>/dev/null | while read -r f; do
+	[ -e "${f#"$bdir"/}" ] || rm -f "$f"
+done
+find include -type f | while read -r f; do sync_file "$f" "$bdir/$f"; done
 echo "check-debug: building ioasid.ko for $kver in $bdir/kernel" >&2
 make -s -C "$kdir" M="$bdir/kernel" modules
 module=$bdir/kernel/ioasid.ko
