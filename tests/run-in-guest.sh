@@ -8,7 +8,8 @@
 #
 #   IOASID_SUITES="uapi cli"   run only these suites (default: uapi cli stress;
 #                              failnth needs the debug kernel's fault injection)
-#   IOASID_TEST_FILTER=GLOB    Criterion --filter for the uapi suite
+#   IOASID_TEST_FILTER=GLOB    Criterion --filter for the uapi and failnth suites
+#   IOASID_FAILNTH_VERBOSE=1   failnth: a kernel stack trace per failure made
 #   IOASID_STRESS_DURATION=SEC how long the stress suite runs (default 60)
 #   IOASID_STRESS_ARGS="..."   more ioasid-stress options (--seed N, ...)
 #   IOASID_TEST_TIMEOUT=SEC    Criterion's limit per test (default 300)
@@ -77,7 +78,8 @@ for suite in $suites; do
 	failnth)
 		# Every injectable failure of every ioctl (debug kernel only).
 		tests/failnth/ioasid-fail-nth -j1 --timeout "${IOASID_TEST_TIMEOUT:-300}" \
-			--tap="$results/failnth.tap"
+			--tap="$results/failnth.tap" \
+			${IOASID_TEST_FILTER:+--filter "$IOASID_TEST_FILTER"}
 		;;
 	cli)
 		bats --tap tests/cli | tee "$results/cli.tap"

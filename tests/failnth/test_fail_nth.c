@@ -112,10 +112,11 @@ static void fault_injection_setup(void)
 	writefile("/sys/kernel/debug/failslab/ignore-gfp-wait", "N");
 	writefile("/sys/kernel/debug/fail_page_alloc/ignore-gfp-wait", "N");
 	writefile("/sys/kernel/debug/fail_page_alloc/ignore-gfp-highmem", "N");
+	/* IOASID_FAILNTH_VERBOSE=1: a stack trace of every failure made. */
 	for (size_t i = 0; i < sizeof(attrs) / sizeof(attrs[0]); i++) {
 		snprintf(path, sizeof(path), "/sys/kernel/debug/%s/verbose",
 			 attrs[i]);
-		writefile(path, "0");
+		writefile(path, getenv("IOASID_FAILNTH_VERBOSE") ? "1" : "0");
 	}
 	acpica_text(&start, &end);
 	cr_assert_neq(start, 0, "ACPICA's text not found in /proc/kallsyms");
@@ -702,6 +703,15 @@ Test(fail_nth, device_attach_to_a_shared_group)
 	run_sweep(&sw, &s);
 }
 
+/* Attached to an IOAS mapping the buffer at 0x100000. */
+static void setup_attached_mapped(void *arg)
+{
+	struct st *s = arg;
+
+	setup_bound(s);
+	cr_assert_eq(dev_attach(s->dev.fd, s->ioas), 0);
+}
+
 static int op_detach(void *arg)
 {
 	struct st *s = arg;
@@ -713,7 +723,8 @@ Test(fail_nth, device_detach)
 {
 	struct st s;
 	struct sweep sw = {
-		"DEVICE_DETACH", setup_attached, op_detach, teardown_attach,
+		"DEVICE_DETACH", setup_attached_mapped, op_detach,
+		teardown_attach,
 		{ ENOMEM, EFAULT },
 	};
 

@@ -408,3 +408,38 @@ Test(ioas_nest, parent_and_child_devices_see_the_same_cut)
 	cr_assert_eq(pinned() - base, 12);
 	close(pdev.fd);
 }
+
+/*
+ * The parent mapped first, a device on the child, a nested mapping, then a
+ * device on the parent (the state of the fail-nth sweep's "close, all
+ * live"); either device closed first leaves the other translating, and
+ * closing everything unpins all.
+ */
+Test(ioas_nest, devices_on_parent_and_child_close_in_either_order)
+{
+	for (int order = 0; order < 2; order++) {
+		int c = ioasid_open();
+		uint32_t p = ioas_new(c), ch;
+		struct mock cdev, pdev;
+
+		cr_assert_eq(map_at(c, p, VA(mem), 16 * PG, P, RW), 0);
+		ch = ioas_new_nested(c, p);
+		cdev = mock_new(0);
+		cr_assert_eq(dev_bind(cdev.fd, c, NULL), 0);
+		cr_assert_eq(dev_attach(cdev.fd, ch), 0);
+		cr_assert_eq(map_at(c, ch, P, 16 * PG, C, RW), 0);
+		pdev = mock_new(0);
+		cr_assert_eq(dev_bind(pdev.fd, c, NULL), 0);
+		cr_assert_eq(dev_attach(pdev.fd, p), 0);
+		assert_reads(cdev.fd, C, mem, 16 * PG);
+		assert_reads(pdev.fd, P, mem, 16 * PG);
+		cr_assert_eq(pinned() - base, 16);
+
+		close(order ? cdev.fd : pdev.fd);
+		assert_reads(order ? pdev.fd : cdev.fd, order ? P : C, mem,
+			     16 * PG);
+		close(order ? pdev.fd : cdev.fd);
+		close(c);
+		cr_assert_eq(pinned(), base);
+	}
+}
