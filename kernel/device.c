@@ -211,8 +211,10 @@ static struct ioasid_domain *ioasid_device_domain_attach(struct ioasid_ioas *ioa
 	rc = ioasid_domain_dev_attach(idev, domain, pasid);
 	if (rc)
 		goto err_free;
-	if (domain->ops->update_aperture)
-		domain->ops->update_aperture(domain);
+	if (domain->ops->update_geometry)
+		domain->ops->update_geometry(domain);
+	if (domain->ops->enforce_coherency)
+		domain->coherent = domain->ops->enforce_coherency(domain);
 	rc = iopt_add_domain(&ioas->iopt, domain);
 	if (rc) {
 		ioasid_domain_dev_detach(idev, domain, pasid);

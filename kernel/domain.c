@@ -30,8 +30,9 @@ static struct ioasid_iommu_domain *to_iommu(struct ioasid_domain *domain)
 static int ioasid_iommu_map(struct ioasid_domain *domain, unsigned long iova,
 			    phys_addr_t paddr, size_t size, int prot, gfp_t gfp)
 {
-	/* iommu_map() undoes a partial mapping itself. */
-	return iommu_map(to_iommu(domain)->iod, iova, paddr, size, prot, gfp);
+	/* iommu_map() undoes a partial mapping itself.  Cached, as type1. */
+	return iommu_map(to_iommu(domain)->iod, iova, paddr, size,
+			 prot | IOMMU_CACHE, gfp);
 }
 
 /*
@@ -48,7 +49,7 @@ static int ioasid_iommu_map_sg(struct ioasid_domain *domain,
 	ssize_t mapped;
 
 	/* All or nothing: iommu_map_sg() unmaps what it mapped on error. */
-	mapped = iommu_map_sg(iod, iova, sgl, nents, prot, gfp);
+	mapped = iommu_map_sg(iod, iova, sgl, nents, prot | IOMMU_CACHE, gfp);
 	if (mapped < 0)
 		return mapped;
 	if (WARN_ON(mapped != size)) {
@@ -83,14 +84,18 @@ static void ioasid_iommu_free(struct ioasid_domain *domain)
 }
 
 /*
- * The geometry can narrow at the first attach: the Intel driver allocates
- * for the widest page table it knows (57 bits) and only trims it to the
- * IOMMU's own address width when a device attaches.
+ * The geometry settles at the first attach: the Intel driver allocates for
+ * the widest page table it knows (57 bits) and only trims it to the
+ * IOMMU's own address width when a device attaches, and only then adds the
+ * superpage sizes (2 MiB, 1 GiB) the IOMMU supports to the 4 KiB it starts
+ * with.  Read before, large mappings would be made of 4 KiB pages.
  */
-static void ioasid_iommu_update_aperture(struct ioasid_domain *domain)
+static void ioasid_iommu_update_geometry(struct ioasid_domain *domain)
 {
-	const struct iommu_domain_geometry *geo = &to_iommu(domain)->iod->geometry;
+	struct iommu_domain *iod = to_iommu(domain)->iod;
+	const struct iommu_domain_geometry *geo = &iod->geometry;
 
+	domain->pgsize_bitmap = iod->pgsize_bitmap;
 	if (geo->force_aperture) {
 		domain->aperture_start = geo->aperture_start;
 		domain->aperture_last = geo->aperture_end;
@@ -100,12 +105,21 @@ static void ioasid_iommu_update_aperture(struct ioasid_domain *domain)
 	}
 }
 
+static bool ioasid_iommu_enforce_coherency(struct ioasid_domain *domain)
+{
+	struct iommu_domain *iod = to_iommu(domain)->iod;
+
+	return iod->ops->enforce_cache_coherency &&
+	       iod->ops->enforce_cache_coherency(iod);
+}
+
 static const struct ioasid_domain_ops ioasid_iommu_domain_ops = {
 	.map = ioasid_iommu_map,
 	.map_sg = ioasid_iommu_map_sg,
 	.unmap = ioasid_iommu_unmap,
 	.iotlb_sync = ioasid_iommu_iotlb_sync,
-	.update_aperture = ioasid_iommu_update_aperture,
+	.update_geometry = ioasid_iommu_update_geometry,
+	.enforce_coherency = ioasid_iommu_enforce_coherency,
 	.free = ioasid_iommu_free,
 };
 
@@ -131,8 +145,7 @@ struct ioasid_domain *ioasid_iommu_domain_alloc(struct device *dev)
 	d->iod = iod;
 	iommu_iotlb_gather_init(&d->gather);
 	d->domain.ops = &ioasid_iommu_domain_ops;
-	d->domain.pgsize_bitmap = iod->pgsize_bitmap;
-	ioasid_iommu_update_aperture(&d->domain);
+	ioasid_iommu_update_geometry(&d->domain);
 	INIT_LIST_HEAD(&d->domain.iopt_item);
 	return &d->domain;
 }

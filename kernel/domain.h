@@ -41,8 +41,13 @@ struct scatterlist;
  *	IOTLB invalidation to @iotlb_sync.
  * @iotlb_sync: make every unmap so far visible to the device: after return
  *	the device reaches none of the removed pages.  May be NULL.
- * @update_aperture: re-read @aperture_start/@aperture_last after the first
- *	device attached, for drivers that only settle them then.  May be NULL.
+ * @update_geometry: re-read @aperture_start/@aperture_last and
+ *	@pgsize_bitmap after the first device attached, for drivers that
+ *	only settle them then.  May be NULL.
+ * @enforce_coherency: after the first attach, while still empty: make
+ *	every DMA through the domain snoop CPU caches whatever the device
+ *	asks (no-snoop ignored, as KVM needs for a guest without WBINVD).
+ *	True if the IOMMU can.  May be NULL (false).
  * @free: release the domain; it translates nothing any more.
  */
 struct ioasid_domain_ops {
@@ -54,7 +59,8 @@ struct ioasid_domain_ops {
 	size_t (*unmap)(struct ioasid_domain *domain, unsigned long iova,
 			size_t size);
 	void (*iotlb_sync)(struct ioasid_domain *domain);
-	void (*update_aperture)(struct ioasid_domain *domain);
+	void (*update_geometry)(struct ioasid_domain *domain);
+	bool (*enforce_coherency)(struct ioasid_domain *domain);
 	void (*free)(struct ioasid_domain *domain);
 };
 
@@ -66,6 +72,7 @@ struct ioasid_domain_ops {
  * @users: attachments using the domain (groups, PASIDs); the last one to
  *	go removes it from the IOAS and frees it
  * @pgsize_bitmap: page sizes the domain can map
+ * @coherent: @ops->enforce_coherency succeeded
  * @aperture_start: first IOVA the domain can translate
  * @aperture_last: last IOVA the domain can translate
  * @owner: identifies the IOMMU behind the domain; domains of an IOAS that
@@ -77,6 +84,7 @@ struct ioasid_domain {
 	struct list_head iopt_item;
 	refcount_t users;
 	unsigned long pgsize_bitmap;
+	bool coherent;
 	u64 aperture_start;
 	u64 aperture_last;
 	const void *owner;
