@@ -556,6 +556,10 @@ static void iopt_area_split(struct io_pagetable *iopt, struct ioasid_area *area,
 		iopt_child_refill(iopt, area);
 }
 
+static int iopt_unmap_locked(struct io_pagetable *iopt, u64 start, u64 last,
+			     u64 *unmapped, const struct iopt_reply *reply,
+			     struct ioasid_area **spare);
+
 /**
  * iopt_unmap() - remove every mapping in [@start, @last]
  * @iopt: the table
@@ -572,33 +576,93 @@ static void iopt_area_split(struct io_pagetable *iopt, struct ioasid_area *area,
 int iopt_unmap(struct io_pagetable *iopt, u64 start, u64 last,
 	       u64 *unmapped, const struct iopt_reply *reply)
 {
+	struct ioasid_area *spare = NULL;
+	int rc;
+
+	/*
+	 * A cut on both sides of one area leaves two areas.  Unmapping
+	 * everything cuts nothing: destroying an IOAS must not fail.
+	 */
+	if (start || last != U64_MAX) {
+		spare = kzalloc(sizeof(*spare), GFP_KERNEL_ACCOUNT);
+		if (!spare)
+			return -ENOMEM;
+	}
+	iopt_lock(iopt);
+	rc = iopt_unmap_locked(iopt, start, last, unmapped, reply, &spare);
+	iopt_unlock(iopt);
+	kfree(spare);
+	return rc;
+}
+
+/**
+ * iopt_unmap_whole() - remove whole mappings only, as VFIO type1 does
+ * @iopt: a paging table
+ * @start: first IOVA, page-aligned
+ * @last: last IOVA, page-aligned minus one
+ * @v1: the rules of VFIO_TYPE1_IOMMU: every mapping that starts inside the
+ *	range goes whole, even past @last, but one that starts before
+ *	@start ends the walk before anything is removed.  Else those of
+ *	VFIO_TYPE1v2_IOMMU: a mapping cut by either end fails the call.
+ * @unmapped: out: bytes removed (0 when nothing was)
+ *
+ * Return: 0, or -EINVAL (v2) when an end of the range cuts a mapping.
+ */
+int iopt_unmap_whole(struct io_pagetable *iopt, u64 start, u64 last, bool v1,
+		     u64 *unmapped)
+{
+	struct ioasid_area *area, *first;
+	u64 end = last;
+	int rc = 0;
+
+	*unmapped = 0;
+	iopt_lock(iopt);
+	first = iopt_area_iter_first(&iopt->areas, start, last);
+	if (!first)
+		goto out;
+	if (v1) {
+		if (area_start(first) < start)
+			goto out;
+		for_each_area(area, &iopt->areas, start, last)
+			end = max_t(u64, end, area_last(area));
+	} else {
+		area = iopt_area_iter_first(&iopt->areas, last, last);
+		if (area_start(first) < start ||
+		    (area && area_last(area) != last)) {
+			rc = -EINVAL;
+			goto out;
+		}
+	}
+	/* Nothing is cut, so nothing is allocated: the walk cannot fail. */
+	rc = iopt_unmap_locked(iopt, start, end, unmapped, NULL, NULL);
+	WARN_ON(rc);
+out:
+	iopt_unlock(iopt);
+	return rc;
+}
+
+/*
+ * iopt_unmap() under the lock.  @spare: a free area for a cut on both
+ * sides of one area (taken, set to NULL, if used); NULL if nothing is cut.
+ */
+static int iopt_unmap_locked(struct io_pagetable *iopt, u64 start, u64 last,
+			     u64 *unmapped, const struct iopt_reply *reply,
+			     struct ioasid_area **spare)
+{
 	struct io_pagetable *parent = iopt->parent;
-	struct ioasid_area *area, *next, *spare;
+	struct ioasid_area *area, *next;
 	/* Only the first and the last area can be cut rather than removed. */
 	struct ioasid_area cuts[2];
 	struct ioasid_domain *domain;
 	u64 hull_start, hull_last;
 	unsigned int nr_cuts = 0, i;
 	LIST_HEAD(dead);
-	int rc = 0;
+	int rc;
 
-	/*
-	 * A cut on both sides of one area leaves two areas.  Unmapping
-	 * everything cuts nothing: destroying an IOAS must not fail.
-	 */
-	spare = NULL;
-	if (start || last != U64_MAX) {
-		spare = kzalloc(sizeof(*spare), GFP_KERNEL_ACCOUNT);
-		if (!spare)
-			return -ENOMEM;
-	}
-
-	iopt_lock(iopt);
+	lockdep_assert_held_write(&iopt->rwsem);
 	area = iopt_area_iter_first(&iopt->areas, start, last);
-	if (!area) {
-		rc = -ENOENT;
-		goto out;
-	}
+	if (!area)
+		return -ENOENT;
 	/* Every area touched, whole: what nested children must redo. */
 	hull_start = area_start(area);
 	hull_last = hull_start;
@@ -611,7 +675,7 @@ int iopt_unmap(struct io_pagetable *iopt, u64 start, u64 last,
 	if (reply) {
 		rc = reply->fn(reply->arg, *unmapped);
 		if (rc)
-			goto out;
+			return rc;
 	}
 	if (!parent)
 		iopt_children_recompose(iopt, hull_start, hull_last, false);
@@ -639,10 +703,10 @@ int iopt_unmap(struct io_pagetable *iopt, u64 start, u64 last,
 			iopt_remove_area(iopt, area);
 			list_add_tail(&area->free_item, &dead);
 		} else {
-			if (WARN_ON(nr_cuts == ARRAY_SIZE(cuts)))
+			if (WARN_ON(nr_cuts == ARRAY_SIZE(cuts) || !spare))
 				break;
 			iopt_area_split(iopt, area, cut_start, cut_last,
-					&spare, &cuts[nr_cuts++]);
+					spare, &cuts[nr_cuts++]);
 		}
 	}
 	iopt_sync_domains(iopt);
@@ -661,10 +725,7 @@ int iopt_unmap(struct io_pagetable *iopt, u64 start, u64 last,
 		iopt_area_free(iopt, area);
 	if (!parent)
 		iopt_children_recompose(iopt, hull_start, hull_last, true);
-out:
-	iopt_unlock(iopt);
-	kfree(spare);
-	return rc;
+	return 0;
 }
 
 /* --- domains ------------------------------------------------------------ */
@@ -776,8 +837,17 @@ void iopt_get_info(struct io_pagetable *iopt, struct iopt_info *info)
 	down_read(&iopt->rwsem);
 	list_for_each_entry(child, &iopt->children, child_item)
 		info->nr_children++;
-	list_for_each_entry(domain, &iopt->domains, iopt_item)
+	info->pgsize_bitmap = ULONG_MAX;
+	info->coherent = true;
+	list_for_each_entry(domain, &iopt->domains, iopt_item) {
 		info->nr_domains++;
+		info->pgsize_bitmap &= domain->pgsize_bitmap;
+		info->coherent &= domain->coherent;
+	}
+	if (!info->nr_domains) {
+		info->pgsize_bitmap = 0;
+		info->coherent = false;
+	}
 	info->nr_mappings = iopt->nr_areas;
 	info->mapped_bytes = iopt->mapped_bytes;
 	info->pinned_pages = iopt->pinned_pages;

@@ -128,6 +128,8 @@ int iopt_map_nested(struct io_pagetable *iopt, u64 parent_iova, u64 length,
 		    const struct iopt_reply *reply);
 int iopt_unmap(struct io_pagetable *iopt, u64 start, u64 last,
 	       u64 *unmapped, const struct iopt_reply *reply);
+int iopt_unmap_whole(struct io_pagetable *iopt, u64 start, u64 last, bool v1,
+		     u64 *unmapped);
 int iopt_get_allowed(struct io_pagetable *iopt,
 		     struct ioasid_iova_range *ranges, u32 *nr);
 
@@ -163,6 +165,8 @@ struct ioasid_domain *iopt_find_domain(struct io_pagetable *iopt,
  * @nr_mappings: mappings (areas)
  * @mapped_bytes: bytes mapped
  * @pinned_pages: pages pinned for it (0 for a nested table)
+ * @pgsize_bitmap: page sizes every domain can map (0 without domains)
+ * @coherent: every domain enforces cache coherency (false without any)
  */
 struct iopt_info {
 	u32 nr_children;
@@ -170,6 +174,8 @@ struct iopt_info {
 	u32 nr_mappings;
 	u64 mapped_bytes;
 	u64 pinned_pages;
+	unsigned long pgsize_bitmap;
+	bool coherent;
 };
 
 /**
