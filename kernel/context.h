@@ -49,6 +49,7 @@ struct ioasid_ctx {
 struct inode;
 
 int ioasid_ctx_open(struct inode *inode, struct file *file);
+struct file *ioasid_ctx_file_create(const char *name);
 struct ioasid_ctx *ioasid_ctx_from_file(struct file *file);
 void ioasid_ctx_destroy(struct ioasid_ctx *ctx);
 int ioasid_ctx_count(void);

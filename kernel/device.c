@@ -970,3 +970,34 @@ void ioasid_device_init(void)
 {
 	ioasid_object_register_type(IOASID_OBJ_DEVICE, &ioasid_binding_ops);
 }
+
+/* --- devices of kernel-owned contexts ------------------------------------ */
+
+/**
+ * ioasid_device_bind_kernel() - DEVICE_BIND and DEVICE_ATTACH, from the kernel
+ * @idev: a device without fd (a VFIO group, device_vfio.c)
+ * @ctx: a kernel-owned context (kctx.c)
+ * @ioas_id: the IOAS to attach to without PASID
+ *
+ * The same path as the ioctls, policy hooks included; an attach that
+ * fails unbinds again.  ioasid_device_unregister() undoes both.
+ *
+ * Return: 0 or the errnos of IOASID_DEVICE_BIND and IOASID_DEVICE_ATTACH.
+ */
+int ioasid_device_bind_kernel(struct ioasid_device *idev,
+			      struct ioasid_ctx *ctx, u32 ioas_id)
+{
+	int rc;
+
+	mutex_lock(&idev->lock);
+	rc = ioasid_device_do_bind(idev, ctx);
+	if (rc)
+		goto out;
+	ioasid_device_bind_commit(idev);
+	rc = ioasid_device_do_attach(idev, ioas_id, IOASID_NO_PASID);
+	if (rc)
+		ioasid_device_unbind_locked(idev);
+out:
+	mutex_unlock(&idev->lock);
+	return rc;
+}

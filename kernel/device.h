@@ -162,6 +162,8 @@ bool ioasid_device_attached(struct ioasid_device *idev);
 unsigned int ioasid_device_count(void);
 struct ioasid_device *ioasid_device_get_next(unsigned long *index);
 void ioasid_device_init(void);
+int ioasid_device_bind_kernel(struct ioasid_device *idev,
+			      struct ioasid_ctx *ctx, u32 ioas_id);
 
 /**
  * struct ioasid_device_snapshot - a device as introspection shows it

@@ -447,3 +447,92 @@ void ioasid_ioas_attach_end(struct ioasid_ioas *ioas)
 	WARN_ON(atomic_dec_return(&ioas->nr_attached) < 0);
 	ioasid_object_unhold(&ioas->obj);
 }
+
+/* --- for kernel-owned contexts (kctx.c) ---------------------------------- */
+
+/**
+ * ioasid_ioas_create() - a paging IOAS of @ctx, made by the kernel
+ * @ctx: the context
+ *
+ * Return: the IOAS, held long-term for the caller (nothing destroys it
+ * before ioasid_object_unhold()), or an ERR_PTR.
+ */
+struct ioasid_ioas *ioasid_ioas_create(struct ioasid_ctx *ctx)
+{
+	struct ioasid_ioas *ioas;
+	int rc;
+
+	ioas = kzalloc(sizeof(*ioas), GFP_KERNEL_ACCOUNT);
+	if (!ioas)
+		return ERR_PTR(-ENOMEM);
+	rc = ioasid_object_reserve(ctx, &ioas->obj, IOASID_OBJ_IOAS);
+	if (rc) {
+		kfree(ioas);
+		return ERR_PTR(rc);
+	}
+	iopt_init(&ioas->iopt, ioas->obj.id, &ctx->pinned_pages);
+	atomic_inc(&ioasid_ioas_live);
+	trace_ioasid_ioas_alloc(ctx->id, ioas->obj.id, 0);
+	ioasid_object_hold_unpublished(&ioas->obj);
+	ioasid_object_finalize(&ioas->obj);
+	return ioas;
+}
+
+/**
+ * ioasid_ioas_map_at() - map user memory at a fixed IOVA, policy asked
+ * @ioas: a paging IOAS
+ * @user_va: page-aligned
+ * @iova: page-aligned
+ * @length: page-aligned, neither range wrapping
+ * @flags: IOASID_IOAS_MAP_READABLE and/or _WRITEABLE
+ *
+ * Return: 0 or the errno of IOASID_IOAS_MAP.
+ */
+int ioasid_ioas_map_at(struct ioasid_ioas *ioas, unsigned long user_va,
+		       u64 iova, u64 length, u32 flags)
+{
+	struct ioasid_ctx *ctx = ioas->obj.ctx;
+	int rc;
+
+	rc = ioasid_policy_dma_map(&ctx->owner, ioas->obj.id, NULL, iova,
+				   length, flags,
+				   atomic64_read(&ctx->mapped_bytes));
+	if (rc)
+		return rc;
+	rc = iopt_map_user(&ioas->iopt, user_va, length, &iova, true,
+			   ioasid_prot(flags), NULL);
+	if (rc)
+		return rc;
+	ioasid_ioas_account(ioas, length);
+	trace_ioasid_ioas_map(ctx->id, ioas->obj.id, iova, length, user_va,
+			      flags);
+	return 0;
+}
+
+/**
+ * ioasid_ioas_unmap_whole() - iopt_unmap_whole(), told to the counters,
+ *	the policy and the tracer
+ * @ioas: a paging IOAS
+ * @start: first IOVA
+ * @last: last IOVA
+ * @v1: the VFIO_TYPE1_IOMMU rules (see iopt_unmap_whole())
+ * @unmapped: out: bytes removed
+ *
+ * Return: 0 or -EINVAL.
+ */
+int ioasid_ioas_unmap_whole(struct ioasid_ioas *ioas, u64 start, u64 last,
+			    bool v1, u64 *unmapped)
+{
+	struct ioasid_ctx *ctx = ioas->obj.ctx;
+	u64 before = atomic64_read(&ctx->mapped_bytes);
+	int rc;
+
+	rc = iopt_unmap_whole(&ioas->iopt, start, last, v1, unmapped);
+	if (rc || !*unmapped)
+		return rc;
+	ioasid_ioas_account(ioas, -(s64)*unmapped);
+	ioasid_policy_dma_unmap(&ctx->owner, ioas->obj.id, NULL, start,
+				*unmapped, before);
+	trace_ioasid_ioas_unmap(ctx->id, ioas->obj.id, start, last, *unmapped);
+	return 0;
+}

@@ -55,4 +55,11 @@ int ioasid_ioas_unmap_ioctl(struct ioasid_ucmd *ucmd);
 /* Registers the IOAS object type (module init). */
 void ioasid_ioas_init(void);
 
+/* Kernel-owned contexts (kctx.c): one paging IOAS, fixed IOVAs. */
+struct ioasid_ioas *ioasid_ioas_create(struct ioasid_ctx *ctx);
+int ioasid_ioas_map_at(struct ioasid_ioas *ioas, unsigned long user_va,
+		       u64 iova, u64 length, u32 flags);
+int ioasid_ioas_unmap_whole(struct ioasid_ioas *ioas, u64 start, u64 last,
+			    bool v1, u64 *unmapped);
+
 #endif /* _IOASID_IOAS_H */

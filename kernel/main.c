@@ -7,6 +7,8 @@
  * context's life from open to release) and module init and exit.  The
  * device fd's table is the device core's (device.c).
  */
+#include <linux/anon_inodes.h>
+#include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
@@ -71,6 +73,8 @@ static int ioasid_fops_release(struct inode *inode, struct file *filp)
 {
 	struct ioasid_ctx *ctx = filp->private_data;
 
+	if (!ctx)		/* ioasid_ctx_file_create() that failed */
+		return 0;
 	ioasid_pasid_release_ctx(ctx);
 	ioasid_ctx_destroy(ctx);
 	return 0;
@@ -83,6 +87,31 @@ static const struct file_operations ioasid_fops = {
 	.unlocked_ioctl = ioasid_fops_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
 };
+
+/**
+ * ioasid_ctx_file_create() - a context no fd reaches (kctx.c)
+ * @name: the anonymous file's name
+ *
+ * Owned by the current task as an open of /dev/ioasid would be; the last
+ * fput() of the file destroys it.
+ *
+ * Return: the context's file, or an ERR_PTR.
+ */
+struct file *ioasid_ctx_file_create(const char *name)
+{
+	struct file *file;
+	int rc;
+
+	file = anon_inode_getfile(name, &ioasid_fops, NULL, O_RDWR);
+	if (IS_ERR(file))
+		return file;
+	rc = ioasid_ctx_open(file_inode(file), file);
+	if (rc) {
+		fput(file);	/* release sees no context */
+		return ERR_PTR(rc);
+	}
+	return file;
+}
 
 static struct miscdevice ioasid_misc = {
 	.minor = MISC_DYNAMIC_MINOR,

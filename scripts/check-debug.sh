@@ -33,14 +33,15 @@ sync_file() {
 		cp "$1" "$2"
 	fi
 }
-mkdir -p "$bdir/kernel"
-for f in "$bdir"/kernel/*.[ch] "$bdir"/kernel/Kbuild; do
+mkdir -p "$bdir/kernel/vfio"
+for f in "$bdir"/kernel/*.[ch] "$bdir"/kernel/Kbuild "$bdir"/kernel/vfio/*.[ch] \
+	 "$bdir"/kernel/vfio/*.sh; do
 	[ -e "$f" ] || continue
-	case $f in *.mod.c) continue ;; esac
-	[ -e "kernel/${f##*/}" ] || rm -f "$f"
+	case $f in *.mod.c | */vfio_layout.h) continue ;; esac
+	[ -e "${f#"$bdir"/}" ] || rm -f "$f"
 done
-for f in kernel/Kbuild kernel/*.[ch]; do
-	case $f in *.mod.c) continue ;; esac
+for f in kernel/Kbuild kernel/*.[ch] kernel/vfio/*.[ch] kernel/vfio/*.sh; do
+	case $f in *.mod.c | */vfio_layout.h) continue ;; esac
 	sync_file "$f" "$bdir/$f"
 done
 find "$bdir/include" -type f 2>/dev/null | while read -r f; do
@@ -60,7 +61,7 @@ export IOASID_KROOT=$dk/root IOASID_MODULE=$module IOASID_KEEP=$keep
 export IOASID_SLUB_DEBUG= IOASID_KFENCE_INTERVAL=
 export IOASID_TEST_TIMEOUT=${IOASID_TEST_TIMEOUT:-1800}
 # Only this kernel can inject failures: the fail-nth sweep runs first.
-export IOASID_SUITES=${IOASID_SUITES:-failnth uapi cli stress lint}
+export IOASID_SUITES=${IOASID_SUITES:-failnth uapi cli vfio stress lint}
 cd "$top"
 exec tests/check.sh --timeout "${IOASID_DEBUG_TIMEOUT:-14400}" \
 	--mem "${IOASID_DEBUG_MEM:-3G}" --log "$CACHE/vm-debug-last.log"

@@ -33,7 +33,7 @@ fetch_checkpatch() {
 	rm -rf "$tmp"
 }
 
-files=$(ls kernel/*.c kernel/*.h include/uapi/linux/*.h | grep -v '\.mod\.c$')
+files=$(ls kernel/*.c kernel/*.h kernel/vfio/*.c kernel/vfio/*.h include/uapi/linux/*.h | grep -v -e '\.mod\.c$' -e 'vfio_layout\.h$')
 n=0
 if ! fetch_checkpatch; then
 	echo "not ok 1 - checkpatch.pl could not be fetched (linux-source-$series)"

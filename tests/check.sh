@@ -36,7 +36,7 @@ total_pass=0
 total_fail=0
 total_skip=0
 printf '\n%-10s %7s %7s %7s\n' suite passed failed skipped
-for suite in ${IOASID_SUITES:-uapi cli stress lint} kernel; do
+for suite in ${IOASID_SUITES:-uapi cli vfio stress lint} kernel; do
 	tap=$out/results/$suite.tap
 	if [ ! -s "$tap" ]; then
 		printf '%-10s  no results (suite did not run)\n' "$suite"

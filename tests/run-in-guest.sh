@@ -6,7 +6,7 @@
 # one TAP file per suite to $IOASID_OUT/results/.  tests/check.sh reads them
 # on the host.
 #
-#   IOASID_SUITES="uapi cli"   run only these suites (default: uapi cli stress;
+#   IOASID_SUITES="uapi cli"   run only these suites (default: uapi cli vfio stress;
 #                              failnth needs the debug kernel's fault injection)
 #   IOASID_TEST_FILTER=GLOB    Criterion --filter for the uapi and failnth suites
 #   IOASID_FAILNTH_VERBOSE=1   failnth: a kernel stack trace per failure made
@@ -24,7 +24,7 @@ export IOASID_MODULE	# the cli suite's tests reload it
 
 results=${IOASID_OUT:-/tmp/ioasid-out}/results
 mkdir -p "$results"
-suites=${IOASID_SUITES:-uapi cli stress}
+suites=${IOASID_SUITES:-uapi cli vfio stress}
 
 # A suite the harness itself judges: "check NAME COMMAND..." adds one TAP line.
 kernel_tap=$results/kernel.tap
@@ -83,6 +83,10 @@ for suite in $suites; do
 		;;
 	cli)
 		bats --tap tests/cli | tee "$results/cli.tap"
+		;;
+	vfio)
+		# VFIO type1 containers on vfio_iommu_type1 and on ioasid_vfio.
+		tests/vfio/run.sh | tee "$results/vfio.tap"
 		;;
 	stress)
 		# Rounds of random ioctls by many processes and threads, each

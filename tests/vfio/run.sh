@@ -1,0 +1,111 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The vfio suite (run-in-guest.sh, ioasid.ko loaded): an edu on vfio-pci,
+# the sequences of vfio-seq run once on vfio_iommu_type1 and once on
+# ioasid_vfio, compared sequence by sequence; then what only ioasid_vfio
+# does (exclusive mode, introspection).  TAP on stdout.
+#
+#   IOASID_VFIO_MODULE=PATH   the ioasid_vfio.ko (default: beside ioasid.ko)
+set -u
+cd "$(dirname "$0")/../.."
+seq=tests/vfio/vfio-seq
+vfio_ko=${IOASID_VFIO_MODULE:-$(dirname "${IOASID_MODULE:-kernel/ioasid.ko}")/ioasid_vfio.ko}
+out=$(mktemp -d)
+n=0
+ok() { n=$((n + 1)); echo "ok $n - $*"; }
+notok() { n=$((n + 1)); echo "not ok $n - $*"; }
+bail() { notok "$*"; echo "1..$n"; exit 0; }
+
+# The second root-bus edu: alone in its group.
+bdf=
+for d in /sys/bus/pci/devices/*; do
+	[ "$(cat "$d/vendor"):$(cat "$d/device")" = 0x1234:0x11e8 ] || continue
+	[ "$(ls "$d/iommu_group/devices" | wc -l)" = 1 ] || continue
+	bdf=$(basename "$d")
+done
+[ -n "$bdf" ] || bail "an edu alone in its IOMMU group"
+modprobe vfio-pci || bail "modprobe vfio-pci"
+dev=/sys/bus/pci/devices/$bdf
+# The suites after this one find the edu on its driver again.
+give() {
+	[ -e "$dev/driver" ] && echo "$bdf" >"$dev/driver/unbind"
+	echo "$1" >"$dev/driver_override"
+	echo "$bdf" >/sys/bus/pci/drivers_probe
+}
+was=$(basename "$(readlink "$dev/driver" 2>/dev/null)" 2>/dev/null)
+trap 'rm -rf "$out"; [ -n "$was" ] && give "$was"' EXIT
+give vfio-pci
+[ "$(basename "$(readlink "$dev/driver")")" = vfio-pci ] || bail "bind $bdf to vfio-pci"
+group=$(basename "$(readlink "$dev/iommu_group")")
+echo "# edu $bdf on vfio-pci, group $group"
+
+rmmod ioasid_vfio 2>/dev/null
+modprobe vfio_iommu_type1 || bail "modprobe vfio_iommu_type1"
+$seq --group "$group" --bdf "$bdf" >"$out/type1" 2>&1 || bail "vfio-seq on type1: $(tail -1 "$out/type1")"
+insmod "$vfio_ko" || bail "insmod $vfio_ko"
+$seq --group "$group" --bdf "$bdf" >"$out/ioasid" 2>&1 || bail "vfio-seq on ioasid: $(tail -1 "$out/ioasid")"
+
+# Sequence by sequence: the lines from one "== name" to the next.
+cases=0
+for s in $(grep '^== ' "$out/type1" | cut -c4- | tr ' ' '@'); do
+	name=${s/@/ }
+	awk -v s="== $name" '$0 == s { p = 1; next } /^== / { p = 0 } p' "$out/type1" >"$out/a"
+	awk -v s="== $name" '$0 == s { p = 1; next } /^== / { p = 0 } p' "$out/ioasid" >"$out/b"
+	steps=$(wc -l <"$out/a")
+	cases=$((cases + steps))
+	if [ "$steps" -gt 0 ] && cmp -s "$out/a" "$out/b"; then
+		ok "vfio $name: $steps steps identical on type1 and ioasid_vfio"
+	else
+		notok "vfio $name: type1 and ioasid_vfio differ"
+		diff -u --label type1 --label ioasid_vfio "$out/a" "$out/b" | sed 's/^/# /'
+	fi
+done
+echo "# $cases steps compared"
+# The DMA itself, not only its agreement with type1.
+if grep -q '^dst has 4000 bytes of src$' "$out/ioasid" &&
+   grep -q '^read-only page has 4096 bytes untouched$' "$out/ioasid" &&
+   grep -q '^unmapped dst has 0 bytes written$' "$out/ioasid"; then
+	ok "vfio: edu DMA through ioasid_vfio moved exactly 4000 bytes, none to read-only or unmapped IOVA"
+else
+	notok "vfio: edu DMA through ioasid_vfio"
+	grep -E '^(dst|read-only|unmapped)' "$out/ioasid" | sed 's/^/# /'
+fi
+
+# Lines "ok - ..." / "not ok - ..." of a helper, numbered into ours.
+numbered() {
+	local line
+	while IFS= read -r line; do
+		case $line in
+		"ok - "*) ok "${line#ok - }" ;;
+		"not ok - "*) notok "${line#not ok - }" ;;
+		*) echo "# $line" ;;
+		esac
+	done
+}
+
+# Debian's unmodified QEMU, its vCPUs never started, the edu driven over
+# qtest; then refused at start by a quota below its RAM (64 MiB).
+numbered < <(python3 tests/vfio/qemu_edu.py "$bdf" 2>&1)
+if ioasidctl policy load dmaquota --set default_quota=$((16 << 20)) >/dev/null; then
+	numbered < <(python3 tests/vfio/qemu_edu.py "$bdf" --expect-refusal 2>&1)
+	ioasidctl policy unload >/dev/null || notok "vfio: policy unload"
+else
+	notok "vfio: ioasidctl policy load dmaquota"
+fi
+
+# Exclusive mode: type1 cannot come back while ioasid_vfio is loaded.
+rmmod vfio_iommu_type1 || notok "rmmod vfio_iommu_type1"
+if modprobe vfio_iommu_type1 2>"$out/err"; then
+	notok "vfio: modprobe vfio_iommu_type1 with ioasid_vfio loaded (exclusive) succeeded"
+else
+	ok "vfio: modprobe vfio_iommu_type1 refused while ioasid_vfio is loaded ($(head -c 80 "$out/err"))"
+fi
+if dmesg | grep -q 'ioasid_vfio: refusing to load vfio_iommu_type1'; then
+	ok "vfio: the refusal is in the kernel log"
+else
+	notok "vfio: no kernel log line for the refused type1 load"
+fi
+
+rmmod ioasid_vfio || notok "rmmod ioasid_vfio"
+echo "1..$n"
