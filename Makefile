@@ -11,7 +11,8 @@
 #   make demo       build, boot the guest, show a policy changing a decision
 #   make vm         interactive shell in the test guest
 #   make lint       checkpatch and kernel-doc on the kernel sources
-#   make bench      map/unmap throughput in the guest, beside VFIO type1
+#   make bench      map/unmap throughput in the guest, beside VFIO type1;
+#                   then bench-vfio: VFIO containers on type1 and ioasid_vfio
 #   make bench-policy  cost of a policy call per hook, against no policy
 #   make install    install ioasidctl, ioasidctl(8) and its bash completion
 #                   (PREFIX=/usr/local, DESTDIR for staging)
@@ -42,7 +43,7 @@ export KVER KDIR
 MODULE := kernel/ioasid.ko
 VM := scripts/vm.sh
 
-.PHONY: all module bpf cli tests bench-progs check check-debug stress lint bench \
+.PHONY: all module bpf cli tests bench-progs check check-debug stress lint bench bench-vfio \
 	bench-policy demo vm clean help install uninstall
 
 PREFIX ?= /usr/local
@@ -90,6 +91,10 @@ lint:
 IOASID_BENCH_MEM ?= 3G
 bench: all
 	$(VM) --mem $(IOASID_BENCH_MEM) -- scripts/bench.sh
+	$(VM) --mem $(IOASID_BENCH_MEM) -- scripts/bench-vfio.sh
+
+bench-vfio: all
+	$(VM) --mem $(IOASID_BENCH_MEM) -- scripts/bench-vfio.sh
 
 bench-policy: all
 	$(VM) -- scripts/bench-policy.sh
@@ -123,4 +128,4 @@ clean:
 	$(MAKE) -C bench clean
 
 help:
-	@sed -n '3,23p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,24p' Makefile | sed 's/^# \{0,1\}//'
