@@ -92,6 +92,10 @@ fi
 outdir=$(mktemp -d "${TMPDIR:-/tmp}/ioasid-vm.XXXXXX")
 qpid=
 trap '[ -n "$qpid" ] && kill -9 "$qpid" 2>/dev/null; rm -rf "$outdir"' EXIT
+# Killed (a CI timeout, Ctrl-C, make killed): the guest goes too, through
+# the EXIT trap, instead of running on unseen and writing to the same logs.
+trap 'exit 130' INT
+trap 'exit 143' TERM HUP
 pwd >"$outdir/cwd"
 if [ -z "$shell" ]; then
 	{
