@@ -66,25 +66,7 @@ static dev_t ioasid_pci_devt;
 static struct cdev ioasid_pci_cdev;
 /* minor -> struct ioasid_pci; xa_lock guards taking a reference. */
 static DEFINE_XARRAY_ALLOC(ioasid_pci_minors);
-/* Serialises creating the ioasid_group of a real IOMMU group. */
-static DEFINE_MUTEX(ioasid_pci_group_lock);
-
 /* --- the real IOMMU group ------------------------------------------------ */
-
-static int ioasid_pci_count_member(struct device *dev, void *data)
-{
-	(*(u32 *)data)++;
-	return 0;
-}
-
-static u32 ioasid_pci_group_nr_members(struct ioasid_group *group)
-{
-	u32 n = 0;
-
-	iommu_group_for_each_dev(group->iommu_group, &n,
-				 ioasid_pci_count_member);
-	return n;
-}
 
 struct ioasid_pci_verdict {
 	char *reason;
@@ -115,49 +97,21 @@ static bool ioasid_pci_group_verdict(struct ioasid_group *group, char *reason,
 					 ioasid_pci_check_member);
 }
 
-static void ioasid_pci_group_release(struct ioasid_group *group)
-{
-	iommu_group_put(group->iommu_group);
-	kfree(group);
-}
-
 static const struct ioasid_group_ops ioasid_pci_group_ops = {
-	.nr_members = ioasid_pci_group_nr_members,
+	.nr_members = ioasid_iommu_group_nr_members,
 	.verdict = ioasid_pci_group_verdict,
-	.release = ioasid_pci_group_release,
+	.release = ioasid_iommu_group_release,
 };
 
 static struct ioasid_group *ioasid_pci_group_get(struct pci_dev *pdev)
 {
 	struct iommu_group *iommu_group = iommu_group_get(&pdev->dev);
 	struct ioasid_group *group;
-	int rc;
 
 	if (!iommu_group)
 		return ERR_PTR(-ENODEV);
-	mutex_lock(&ioasid_pci_group_lock);
-	group = ioasid_group_find(iommu_group_id(iommu_group));
-	if (group) {
-		iommu_group_put(iommu_group);
-		goto out;
-	}
-	group = kzalloc(sizeof(*group), GFP_KERNEL);
-	if (!group) {
-		iommu_group_put(iommu_group);
-		group = ERR_PTR(-ENOMEM);
-		goto out;
-	}
-	ioasid_group_init(group, &ioasid_pci_group_ops,
-			  iommu_group_id(iommu_group));
-	group->iommu_group = iommu_group;
-	rc = ioasid_group_publish(group);
-	if (rc) {
-		iommu_group_put(iommu_group);
-		kfree(group);
-		group = ERR_PTR(rc);
-	}
-out:
-	mutex_unlock(&ioasid_pci_group_lock);
+	group = ioasid_iommu_group_get(iommu_group, &ioasid_pci_group_ops);
+	iommu_group_put(iommu_group);
 	return group;
 }
 
@@ -609,7 +563,10 @@ static int ioasid_pci_probe(struct pci_dev *pdev,
 	}
 	group = ioasid_pci_group_get(pdev);
 	if (IS_ERR(group)) {
-		pci_warn(pdev, "ioasid-pci: no IOMMU group, the device cannot be isolated\n");
+		if (PTR_ERR(group) == -EBUSY)
+			pci_warn(pdev, "ioasid-pci: its IOMMU group is in a VFIO container served by ioasid_vfio\n");
+		else
+			pci_warn(pdev, "ioasid-pci: no IOMMU group, the device cannot be isolated\n");
 		return PTR_ERR(group);
 	}
 

@@ -34,24 +34,6 @@ static struct ioasid_vfio_group *to_vfio(struct ioasid_device *idev)
 	return container_of(idev, struct ioasid_vfio_group, idev);
 }
 
-/* Serialises finding and creating the groups of this type. */
-static DEFINE_MUTEX(ioasid_vfio_group_lock);
-
-static int ioasid_vfio_count_member(struct device *dev, void *data)
-{
-	(*(u32 *)data)++;
-	return 0;
-}
-
-static u32 ioasid_vfio_group_nr_members(struct ioasid_group *group)
-{
-	u32 n = 0;
-
-	iommu_group_for_each_dev(group->iommu_group, &n,
-				 ioasid_vfio_count_member);
-	return n;
-}
-
 /* VFIO only lets a viable group into a container. */
 static bool ioasid_vfio_group_verdict(struct ioasid_group *group, char *reason,
 				      size_t len)
@@ -59,53 +41,11 @@ static bool ioasid_vfio_group_verdict(struct ioasid_group *group, char *reason,
 	return true;
 }
 
-static void ioasid_vfio_group_release(struct ioasid_group *group)
-{
-	iommu_group_put(group->iommu_group);
-	kfree(group);
-}
-
 static const struct ioasid_group_ops ioasid_vfio_group_ops = {
-	.nr_members = ioasid_vfio_group_nr_members,
+	.nr_members = ioasid_iommu_group_nr_members,
 	.verdict = ioasid_vfio_group_verdict,
-	.release = ioasid_vfio_group_release,
+	.release = ioasid_iommu_group_release,
 };
-
-/* The group object of @iommu_group (a reference), or an ERR_PTR. */
-static struct ioasid_group *ioasid_vfio_group_get(struct iommu_group *iommu_group)
-{
-	struct ioasid_group *group;
-	int rc;
-
-	mutex_lock(&ioasid_vfio_group_lock);
-	group = ioasid_group_find(iommu_group_id(iommu_group));
-	if (group) {
-		/* A member is also an ioasid-pci device: not VFIO's alone. */
-		if (group->ops != &ioasid_vfio_group_ops) {
-			ioasid_group_put(group);
-			group = ERR_PTR(-EBUSY);
-		}
-		goto out;
-	}
-	group = kzalloc(sizeof(*group), GFP_KERNEL_ACCOUNT);
-	if (!group) {
-		group = ERR_PTR(-ENOMEM);
-		goto out;
-	}
-	ioasid_group_init(group, &ioasid_vfio_group_ops,
-			  iommu_group_id(iommu_group));
-	iommu_group_ref_get(iommu_group);
-	group->iommu_group = iommu_group;
-	rc = ioasid_group_publish(group);
-	if (rc) {
-		iommu_group_put(iommu_group);
-		kfree(group);
-		group = ERR_PTR(rc);
-	}
-out:
-	mutex_unlock(&ioasid_vfio_group_lock);
-	return group;
-}
 
 static int ioasid_vfio_claim_dma(struct ioasid_device *idev, void *owner)
 {
@@ -226,7 +166,7 @@ struct ioasid_device *ioasid_vfio_group_add(struct iommu_group *iommu_group)
 		rc = -ENODEV;
 		goto err_put_dev;
 	}
-	group = ioasid_vfio_group_get(iommu_group);
+	group = ioasid_iommu_group_get(iommu_group, &ioasid_vfio_group_ops);
 	if (IS_ERR(group)) {
 		rc = PTR_ERR(group);
 		goto err_put_dev;

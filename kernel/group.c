@@ -9,6 +9,7 @@
  * The table ioasid_groups maps group id -> group for every group one of
  * our devices is in; its xa_lock also guards taking a reference on lookup.
  */
+#include <linux/iommu.h>
 #include <linux/slab.h>
 
 #include "device.h"
@@ -225,4 +226,83 @@ int ioasid_group_snapshot(struct ioasid_group *group,
 		}
 	mutex_unlock(&group->lock);
 	return rc;
+}
+
+/* --- groups of the IOMMU core (ioasid-pci's, VFIO's) ---------------------- */
+
+/* Serialises finding and creating them, whatever their type. */
+static DEFINE_MUTEX(ioasid_iommu_group_lock);
+
+static int ioasid_iommu_group_count(struct device *dev, void *data)
+{
+	(*(u32 *)data)++;
+	return 0;
+}
+
+/**
+ * ioasid_iommu_group_nr_members() - &ioasid_group_ops.nr_members of them
+ * @group: a group of the IOMMU core
+ *
+ * Return: its devices, ours or not.
+ */
+u32 ioasid_iommu_group_nr_members(struct ioasid_group *group)
+{
+	u32 n = 0;
+
+	iommu_group_for_each_dev(group->iommu_group, &n,
+				 ioasid_iommu_group_count);
+	return n;
+}
+
+/**
+ * ioasid_iommu_group_release() - &ioasid_group_ops.release of them
+ * @group: a group from ioasid_iommu_group_get()
+ */
+void ioasid_iommu_group_release(struct ioasid_group *group)
+{
+	iommu_group_put(group->iommu_group);
+	kfree(group);
+}
+
+/**
+ * ioasid_iommu_group_get() - the group object of an IOMMU core group
+ * @iommu_group: the group (the caller keeps its reference)
+ * @ops: the type asked for: a group is ioasid-pci's or VFIO's, never both
+ *
+ * Return: the group with a reference, made if need be; ERR_PTR(-EBUSY) if
+ * it exists with the other type, or ERR_PTR(-ENOMEM).
+ */
+struct ioasid_group *ioasid_iommu_group_get(struct iommu_group *iommu_group,
+					    const struct ioasid_group_ops *ops)
+{
+	struct ioasid_group *group;
+	int rc;
+
+	mutex_lock(&ioasid_iommu_group_lock);
+	group = ioasid_group_find(iommu_group_id(iommu_group));
+	if (group) {
+		if (group->ops != ops) {
+			ioasid_group_put(group);
+			group = ERR_PTR(-EBUSY);
+		}
+		goto out;
+	}
+	/* Not charged: the group outlives whoever made it. */
+	group = kzalloc(sizeof(*group), GFP_KERNEL);
+	if (!group) {
+		group = ERR_PTR(-ENOMEM);
+		goto out;
+	}
+	ioasid_group_init(group, ops, iommu_group_id(iommu_group));
+	iommu_group_ref_get(iommu_group);
+	group->iommu_group = iommu_group;
+	rc = ioasid_group_publish(group);
+	if (rc) {
+		iommu_group_put(iommu_group);
+		kfree(group);
+		group = ERR_PTR(rc);
+	}
+out:
+	mutex_unlock(&ioasid_iommu_group_lock);
+	return group;
 }

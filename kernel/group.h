@@ -78,6 +78,12 @@ bool ioasid_group_viable_locked(struct ioasid_group *group,
 void ioasid_group_recheck(struct ioasid_group *group);
 unsigned int ioasid_group_count(void);
 
+/* Groups of the IOMMU core: the type's ops may use these two. */
+struct ioasid_group *ioasid_iommu_group_get(struct iommu_group *iommu_group,
+					    const struct ioasid_group_ops *ops);
+u32 ioasid_iommu_group_nr_members(struct ioasid_group *group);
+void ioasid_iommu_group_release(struct ioasid_group *group);
+
 void ioasid_group_describe(struct ioasid_group *group,
 			   struct ioasid_policy_group *desc);
 
