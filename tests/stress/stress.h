@@ -252,6 +252,7 @@ struct thr {
 	uint8_t *scratch;	/* 4 pages + room, DMA buffers */
 	bool hostile_args;	/* ioctl struct placement games allowed */
 	int cur_fd;		/* the fd of the call being made */
+	unsigned int pasid_gen;	/* verifier: runs of its PASID sequences */
 };
 
 /* util.c */

@@ -762,12 +762,27 @@ out:
 	done(&v);
 }
 
+/*
+ * A PASID of this thread's own, the PASID space being one for the whole
+ * system: every worker process has a verifier (p->idx < 64) whose threads
+ * are 50.. and their helpers 150.. (< 256).  A run takes the next of four,
+ * since a context of an earlier run may still own its PASID (a child
+ * another thread of this process forked meanwhile inherited its fds),
+ * which is no error.  Two PASIDs per run, inside [0xa0000, 0xe0000).
+ */
+static uint32_t own_pasid(struct thr *t, unsigned int which)
+{
+	uint32_t slot = t->p->idx % 64 * 256 + t->idx % 256;
+
+	return 0xa0000 + (slot * 4 + t->pasid_gen++ % 4) * 4 + which * 2;
+}
+
 /* PASID attachments beside the one without PASID. */
 static void seq_pasid(struct thr *t)
 {
 	struct vctx v = { .t = t, .seq = "pasid" };
 	const uint64_t X = 0x100000;
-	uint32_t pv = 0xa0000 + (t->p->idx * 16 + t->idx) * 4, pasid;
+	uint32_t pv = own_pasid(t, 0), pasid;
 	uint32_t tag = rnd(&t->r), ioas1, ioas2;
 	uint8_t *b1 = v_buf(2 * PG, tag), *b2 = v_buf(2 * PG, tag + 9);
 	int fds[3] = { -1, -1, -1 };	/* ctx, PASID mock, plain mock */
@@ -1087,7 +1102,7 @@ out:
 static void seq_ro_reply(struct thr *t)
 {
 	struct vctx v = { .t = t, .seq = "ro-reply" };
-	uint32_t pv = 0xa0000 + (t->p->idx * 16 + t->idx) * 4 + 2;
+	uint32_t pv = own_pasid(t, 1);
 	uint8_t *page = mmap(NULL, PG, PROT_READ | PROT_WRITE,
 			     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	uint8_t *buf = v_buf(2 * PG, 1);
