@@ -494,7 +494,7 @@ int ioasid_ioas_map_at(struct ioasid_ioas *ioas, unsigned long user_va,
 	struct ioasid_ctx *ctx = ioas->obj.ctx;
 	int rc;
 
-	rc = ioasid_policy_dma_map(&ctx->owner, ioas->obj.id, NULL, iova,
+	rc = ioasid_policy_dma_map(&ctx->owner, ioas->obj.id, false, iova,
 				   length, flags,
 				   atomic64_read(&ctx->mapped_bytes));
 	if (rc)
@@ -531,7 +531,7 @@ int ioasid_ioas_unmap_whole(struct ioasid_ioas *ioas, u64 start, u64 last,
 	if (rc || !*unmapped)
 		return rc;
 	ioasid_ioas_account(ioas, -(s64)*unmapped);
-	ioasid_policy_dma_unmap(&ctx->owner, ioas->obj.id, NULL, start,
+	ioasid_policy_dma_unmap(&ctx->owner, ioas->obj.id, false, start,
 				*unmapped, before);
 	trace_ioasid_ioas_unmap(ctx->id, ioas->obj.id, start, last, *unmapped);
 	return 0;
