@@ -286,6 +286,36 @@ int iopt_get_allowed(struct io_pagetable *iopt,
 }
 
 /**
+ * iopt_get_allowed_all() - every allowed IOVA range, in a new array
+ * @iopt: the IOAS
+ * @ranges: out: the ranges, for kfree() (NULL when there are none)
+ * @nr: out: how many
+ *
+ * Devices may attach in between: the array is sized until it fits.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int iopt_get_allowed_all(struct io_pagetable *iopt,
+			 struct ioasid_iova_range **ranges, u32 *nr)
+{
+	u32 room = 0;
+	int rc;
+
+	*ranges = NULL;
+	for (;;) {
+		*nr = room;
+		rc = iopt_get_allowed(iopt, *ranges, nr);
+		if (rc != -EMSGSIZE)
+			return rc;
+		kfree(*ranges);
+		room = *nr;
+		*ranges = kcalloc(room, sizeof(**ranges), GFP_KERNEL);
+		if (!*ranges)
+			return -ENOMEM;
+	}
+}
+
+/**
  * iopt_reserve() - exclude [@start, @last] from mappings
  * @iopt: the IOAS
  * @owner: whose range it is

@@ -132,6 +132,8 @@ int iopt_unmap_whole(struct io_pagetable *iopt, u64 start, u64 last, bool v1,
 		     u64 *unmapped);
 int iopt_get_allowed(struct io_pagetable *iopt,
 		     struct ioasid_iova_range *ranges, u32 *nr);
+int iopt_get_allowed_all(struct io_pagetable *iopt,
+			 struct ioasid_iova_range **ranges, u32 *nr);
 
 /*
  * Reserved IOVA ranges of attached devices (MSI windows and the like), by

@@ -212,9 +212,9 @@ err_free:
 int ioasid_ioas_iova_ranges_ioctl(struct ioasid_ucmd *ucmd)
 {
 	struct ioasid_ioas_iova_ranges *cmd = ucmd->cmd;
-	struct ioasid_iova_range *ranges = NULL;
+	struct ioasid_iova_range *ranges;
 	struct ioasid_ioas *ioas;
-	u32 room = 0, nr;
+	u32 nr;
 	int rc;
 
 	if (cmd->__reserved)
@@ -223,21 +223,8 @@ int ioasid_ioas_iova_ranges_ioctl(struct ioasid_ucmd *ucmd)
 	if (IS_ERR(ioas))
 		return PTR_ERR(ioas);
 
-	/* Devices may attach in between: size the buffer until it fits. */
-	for (;;) {
-		nr = room;
-		rc = iopt_get_allowed(&ioas->iopt, ranges, &nr);
-		if (rc != -EMSGSIZE || nr > cmd->num_iovas)
-			break;
-		kfree(ranges);
-		room = nr;
-		ranges = kcalloc(room, sizeof(*ranges), GFP_KERNEL);
-		if (!ranges) {
-			rc = -ENOMEM;
-			goto out;
-		}
-	}
-	if (rc && rc != -EMSGSIZE)
+	rc = iopt_get_allowed_all(&ioas->iopt, &ranges, &nr);
+	if (rc)
 		goto out;
 	if (nr > cmd->num_iovas) {
 		cmd->num_iovas = nr;

@@ -196,7 +196,8 @@ void ioasid_kctx_info(struct ioasid_kctx *kctx, struct ioasid_kctx_info *info)
 	struct iopt_info ii;
 
 	iopt_get_info(&kctx->ioas->iopt, &ii);
-	info->pgsize_bitmap = ii.pgsize_bitmap ?: PAGE_SIZE;
+	/* As type1: nothing smaller than a CPU page, which is always there. */
+	info->pgsize_bitmap = (ii.pgsize_bitmap & PAGE_MASK) | PAGE_SIZE;
 	info->nr_mappings = ii.nr_mappings;
 	info->coherent = ii.coherent;
 }
@@ -205,30 +206,14 @@ EXPORT_SYMBOL_NS_GPL(ioasid_kctx_info, IOASID);
 /**
  * ioasid_kctx_iova_ranges() - the IOVA ranges a map may use
  * @kctx: the kctx
- * @starts: out: first IOVAs
- * @lasts: out: last IOVAs
- * @nr: in: room in both; out: ranges there are
+ * @ranges: out: every range, for kfree() (NULL when there are none)
+ * @nr: out: how many
  *
- * Return: 0, or -EMSGSIZE if there was not room (*@nr still set).
+ * Return: 0 or -ENOMEM.
  */
-int ioasid_kctx_iova_ranges(struct ioasid_kctx *kctx, u64 *starts, u64 *lasts,
-			    u32 *nr)
+int ioasid_kctx_iova_ranges(struct ioasid_kctx *kctx,
+			    struct ioasid_iova_range **ranges, u32 *nr)
 {
-	struct ioasid_iova_range *r = NULL;
-	u32 room = *nr, i;
-	int rc;
-
-	if (room) {
-		r = kcalloc(room, sizeof(*r), GFP_KERNEL);
-		if (!r)
-			return -ENOMEM;
-	}
-	rc = iopt_get_allowed(&kctx->ioas->iopt, r, nr);
-	for (i = 0; !rc && i < *nr; i++) {
-		starts[i] = r[i].start;
-		lasts[i] = r[i].last;
-	}
-	kfree(r);
-	return rc;
+	return iopt_get_allowed_all(&kctx->ioas->iopt, ranges, nr);
 }
 EXPORT_SYMBOL_NS_GPL(ioasid_kctx_iova_ranges, IOASID);

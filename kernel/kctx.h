@@ -15,6 +15,7 @@
 #define _IOASID_KCTX_H
 
 #include <linux/types.h>
+#include <uapi/linux/ioasid.h>
 
 struct iommu_group;
 struct ioasid_kctx;
@@ -22,7 +23,8 @@ struct ioasid_kctx_group;
 
 /**
  * struct ioasid_kctx_info - what VFIO_IOMMU_GET_INFO reports
- * @pgsize_bitmap: page sizes every attached domain supports (4 KiB if none)
+ * @pgsize_bitmap: page sizes every attached domain supports, none below
+ *	PAGE_SIZE and PAGE_SIZE always (alone if no domain is attached)
  * @nr_mappings: mappings in the IOAS
  * @coherent: every attached domain enforces cache coherency (0 if none)
  */
@@ -45,7 +47,7 @@ int ioasid_kctx_map(struct ioasid_kctx *kctx, unsigned long user_va, u64 iova,
 int ioasid_kctx_unmap(struct ioasid_kctx *kctx, u64 start, u64 last, bool v1,
 		      u64 *unmapped);
 void ioasid_kctx_info(struct ioasid_kctx *kctx, struct ioasid_kctx_info *info);
-int ioasid_kctx_iova_ranges(struct ioasid_kctx *kctx, u64 *starts, u64 *lasts,
-			    u32 *nr);
+int ioasid_kctx_iova_ranges(struct ioasid_kctx *kctx,
+			    struct ioasid_iova_range **ranges, u32 *nr);
 
 #endif /* _IOASID_KCTX_H */

@@ -206,17 +206,9 @@ static void ioasid_vfio_detach_group(void *data, struct iommu_group *iommu_group
 }
 
 /* The smallest page size maps and unmaps must be aligned to. */
-static u64 ioasid_vfio_pgsize(struct ioasid_vfio *v, u64 *bitmap)
+static u64 ioasid_vfio_pgsize(const struct ioasid_kctx_info *info)
 {
-	struct ioasid_kctx_info info;
-
-	ioasid_kctx_info(v->kctx, &info);
-	/* As type1: nothing smaller than a CPU page. */
-	info.pgsize_bitmap &= PAGE_MASK;
-	info.pgsize_bitmap |= PAGE_SIZE;
-	if (bitmap)
-		*bitmap = info.pgsize_bitmap;
-	return 1ULL << __ffs64(info.pgsize_bitmap);
+	return 1ULL << __ffs64(info->pgsize_bitmap);
 }
 
 static long ioasid_vfio_check_extension(struct ioasid_vfio *v,
@@ -247,10 +239,10 @@ static int ioasid_vfio_get_info(struct ioasid_vfio *v, unsigned long arg)
 	};
 	struct vfio_info_cap caps = { .buf = NULL, .size = 0 };
 	struct vfio_iommu_type1_info info = {};
-	u64 starts[8], lasts[8], pgsizes;
+	struct ioasid_iova_range *ranges;
 	struct ioasid_kctx_info ki;
 	unsigned long minsz;
-	u32 nr = ARRAY_SIZE(starts), i;
+	u32 nr, i;
 	size_t size;
 	int rc;
 
@@ -261,24 +253,23 @@ static int ioasid_vfio_get_info(struct ioasid_vfio *v, unsigned long arg)
 		return -EINVAL;
 	minsz = min_t(size_t, info.argsz, sizeof(info));
 
-	ioasid_vfio_pgsize(v, &pgsizes);
-	info.flags = VFIO_IOMMU_INFO_PGSIZES;
-	info.iova_pgsizes = pgsizes;
-
 	ioasid_kctx_info(v->kctx, &ki);
+	info.flags = VFIO_IOMMU_INFO_PGSIZES;
+	info.iova_pgsizes = ki.pgsize_bitmap;
 	avail.avail = dma_entry_limit > ki.nr_mappings ?
 		      dma_entry_limit - ki.nr_mappings : 0;
 	rc = vfio_info_add_capability(&caps, &avail.header, sizeof(avail));
 	if (rc)
 		return rc;
 
-	rc = ioasid_kctx_iova_ranges(v->kctx, starts, lasts, &nr);
+	rc = ioasid_kctx_iova_ranges(v->kctx, &ranges, &nr);
 	if (rc)
 		goto out;
 	if (nr) {
 		size = struct_size(iovas, iova_ranges, nr);
 		iovas = kzalloc(size, GFP_KERNEL);
 		if (!iovas) {
+			kfree(ranges);
 			rc = -ENOMEM;
 			goto out;
 		}
@@ -286,14 +277,15 @@ static int ioasid_vfio_get_info(struct ioasid_vfio *v, unsigned long arg)
 		iovas->header.version = 1;
 		iovas->nr_iovas = nr;
 		for (i = 0; i < nr; i++) {
-			iovas->iova_ranges[i].start = starts[i];
-			iovas->iova_ranges[i].end = lasts[i];
+			iovas->iova_ranges[i].start = ranges[i].start;
+			iovas->iova_ranges[i].end = ranges[i].last;
 		}
 		rc = vfio_info_add_capability(&caps, &iovas->header, size);
 		kfree(iovas);
-		if (rc)
-			goto out;
 	}
+	kfree(ranges);
+	if (rc)
+		goto out;
 
 	info.flags |= VFIO_IOMMU_INFO_CAPS;
 	if (info.argsz < sizeof(info) + caps.size) {
@@ -328,14 +320,14 @@ static int ioasid_vfio_map_dma(struct ioasid_vfio *v, unsigned long arg)
 	/* VFIO_DMA_MAP_FLAG_VADDR: VFIO_UPDATE_VADDR is not offered. */
 	if (map.argsz < minsz || map.flags & ~mask || !(map.flags & mask))
 		return -EINVAL;
-	pgsize = ioasid_vfio_pgsize(v, NULL);
+	ioasid_kctx_info(v->kctx, &info);
+	pgsize = ioasid_vfio_pgsize(&info);
 	if (!map.size || (map.size | map.iova | map.vaddr) & (pgsize - 1))
 		return -EINVAL;
 	if (map.iova + map.size - 1 < map.iova ||
 	    map.vaddr + map.size - 1 < map.vaddr ||
 	    map.vaddr != (unsigned long)map.vaddr)
 		return -EINVAL;
-	ioasid_kctx_info(v->kctx, &info);
 	if (info.nr_mappings >= dma_entry_limit)
 		return -ENOSPC;
 
@@ -349,6 +341,7 @@ static int ioasid_vfio_map_dma(struct ioasid_vfio *v, unsigned long arg)
 static int ioasid_vfio_unmap_dma(struct ioasid_vfio *v, unsigned long arg)
 {
 	struct vfio_iommu_type1_dma_unmap unmap;
+	struct ioasid_kctx_info info;
 	unsigned long minsz;
 	u64 pgsize, last, unmapped;
 	int rc;
@@ -359,7 +352,8 @@ static int ioasid_vfio_unmap_dma(struct ioasid_vfio *v, unsigned long arg)
 	/* GET_DIRTY_BITMAP and VADDR: dirty tracking and VADDR not offered. */
 	if (unmap.argsz < minsz || unmap.flags & ~VFIO_DMA_UNMAP_FLAG_ALL)
 		return -EINVAL;
-	pgsize = ioasid_vfio_pgsize(v, NULL);
+	ioasid_kctx_info(v->kctx, &info);
+	pgsize = ioasid_vfio_pgsize(&info);
 	if (unmap.iova & (pgsize - 1))
 		return -EINVAL;
 	if (unmap.flags & VFIO_DMA_UNMAP_FLAG_ALL) {
