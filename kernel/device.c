@@ -11,6 +11,7 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/module.h>
+#include <linux/pci.h>
 #include <linux/slab.h>
 
 #include "device.h"
@@ -903,6 +904,26 @@ struct ioasid_device *ioasid_device_from_file(struct file *file)
 	if (file->f_op != &ioasid_device_fops)
 		return ERR_PTR(-EBADF);
 	return file->private_data;
+}
+
+/**
+ * ioasid_device_ident_pci() - a PCI device's identity, as policies see it
+ * @idev: the device being made (its &ioasid_device.ident is written)
+ * @pdev: the PCI device behind it
+ * @flags: IOASID_DEVICE_INFO_* besides IOASID_DEVICE_INFO_PCI
+ */
+void ioasid_device_ident_pci(struct ioasid_device *idev, struct pci_dev *pdev,
+			     u32 flags)
+{
+	idev->ident = (struct ioasid_policy_device){
+		.flags = IOASID_DEVICE_INFO_PCI | flags,
+		.segment = pci_domain_nr(pdev->bus),
+		.bus = pdev->bus->number,
+		.devfn = pdev->devfn,
+		.vendor = pdev->vendor,
+		.device = pdev->device,
+		.class = pdev->class,
+	};
 }
 
 /**

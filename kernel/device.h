@@ -22,6 +22,7 @@
 #include "group.h"
 
 struct device;
+struct pci_dev;
 struct iommu_group;
 struct ioasid_binding;
 struct ioasid_device;
@@ -190,6 +191,8 @@ int ioasid_device_snapshot(struct ioasid_device *idev,
 			   struct ioasid_device_snapshot *snap,
 			   int (*pasid)(u32 pasid, u32 ioas_id, void *arg),
 			   void *arg);
+void ioasid_device_ident_pci(struct ioasid_device *idev, struct pci_dev *pdev,
+			     u32 flags);
 void ioasid_device_describe(struct ioasid_device *idev, u32 dev_id,
 			    struct ioasid_policy_device *desc);
 

@@ -577,17 +577,9 @@ static int ioasid_pci_probe(struct pci_dev *pdev,
 	}
 	pci->pdev = pci_dev_get(pdev);
 	init_rwsem(&pci->bar_lock);
-	pci->idev.ident = (struct ioasid_policy_device){
-		.flags = IOASID_DEVICE_INFO_PCI |
-			 (ioasid_pci_pasid_capable(pdev) ?
-			  IOASID_DEVICE_INFO_PASID : 0),
-		.segment = pci_domain_nr(pdev->bus),
-		.bus = pdev->bus->number,
-		.devfn = pdev->devfn,
-		.vendor = pdev->vendor,
-		.device = pdev->device,
-		.class = pdev->class,
-	};
+	ioasid_device_ident_pci(&pci->idev, pdev,
+				ioasid_pci_pasid_capable(pdev) ?
+				IOASID_DEVICE_INFO_PASID : 0);
 	pci->idev.num_regions = IOASID_PCI_NUM_REGIONS;
 	strscpy(pci->idev.name, pci_name(pdev), sizeof(pci->idev.name));
 

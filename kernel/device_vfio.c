@@ -177,19 +177,8 @@ struct ioasid_device *ioasid_vfio_group_add(struct iommu_group *iommu_group)
 		goto err_put_group;
 	}
 	vg->dev = dev;
-	if (dev_is_pci(dev)) {
-		struct pci_dev *pdev = to_pci_dev(dev);
-
-		vg->idev.ident = (struct ioasid_policy_device){
-			.flags = IOASID_DEVICE_INFO_PCI,
-			.segment = pci_domain_nr(pdev->bus),
-			.bus = pdev->bus->number,
-			.devfn = pdev->devfn,
-			.vendor = pdev->vendor,
-			.device = pdev->device,
-			.class = pdev->class,
-		};
-	}
+	if (dev_is_pci(dev))
+		ioasid_device_ident_pci(&vg->idev, to_pci_dev(dev), 0);
 	snprintf(vg->idev.name, sizeof(vg->idev.name), "vfio:%s",
 		 dev_name(dev));
 	rc = ioasid_device_register(&vg->idev, &ioasid_vfio_ops, group);
