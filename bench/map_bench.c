@@ -32,6 +32,8 @@
 #include <linux/ioasid.h>
 #include <linux/vfio.h>
 
+#include "stats.h"
+
 #define PG		4096ull
 #define MB2		(2ull << 20)
 #define GB1		(1ull << 30)
@@ -57,28 +59,6 @@ die(const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, ": %s (errno %d)\n", strerror(err), err);
 	exit(1);
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	if (clock_gettime(CLOCK_MONOTONIC, &ts))
-		die("clock_gettime");
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, n, sizeof(*v), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 static const char *size_str(uint64_t len)

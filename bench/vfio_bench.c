@@ -26,6 +26,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "stats.h"
+
 #define PG		4096ull
 #define IOVA		0x100000000ull	/* 4 GiB: clear of the MSI window */
 #define MAX_REPS	15
@@ -35,27 +37,6 @@ static void die(const char *what)
 {
 	fprintf(stderr, "vfio_bench: %s: %s\n", what, strerror(errno));
 	exit(2);
-}
-
-static double now(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec + t.tv_nsec / 1e9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, n, sizeof(*v), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 /* A v2 container holding group @nr; 1 if type1 serves it, 0 if not. */

@@ -24,17 +24,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../edu_regs.h"
 #include "stress.h"
 
 #define SYS_PCI		"/sys/bus/pci/devices"
-#define EDU_ID		0x00
-#define EDU_DMA_SRC	0x80
-#define EDU_DMA_DST	0x88
-#define EDU_DMA_COUNT	0x90
-#define EDU_DMA_CMD	0x98
-#define EDU_DMA_START	0x1
-#define EDU_DMA_TO_RAM	0x2
-#define EDU_BUFFER	0x40000
 #define EDU_LEN		4000
 #define BAR_SIZE	(1 << 20)
 

@@ -31,17 +31,7 @@ void edu_release_all(void);
 /* Bind @bdf to ioasid-pci and open its device fd, or fail. */
 int edu_open(const char *bdf);
 
-/* The BAR0 registers of edu (see PLATFORM.md). */
-#define EDU_ID		0x00	/* 0x010000ed */
-#define EDU_LIVENESS	0x04	/* reads back the bitwise inverse */
-#define EDU_DMA_SRC	0x80
-#define EDU_DMA_DST	0x88
-#define EDU_DMA_COUNT	0x90
-#define EDU_DMA_CMD	0x98
-#define EDU_DMA_START	0x1
-#define EDU_DMA_TO_RAM	0x2	/* direction: edu buffer -> RAM */
-#define EDU_BUFFER	0x40000	/* the device's 4 KiB buffer */
-#define EDU_BUFFER_SIZE	4096
+#include "../edu_regs.h"
 
 /*
  * Run one DMA through BAR0 (mapped at @bar) and wait for it; to_ram copies

@@ -27,15 +27,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../edu_regs.h"
+
 #define PG		4096ull
 #define IOVA		0x100000ull	/* where sequences map */
-#define EDU_DMA_SRC	0x80
-#define EDU_DMA_DST	0x88
-#define EDU_DMA_COUNT	0x90
-#define EDU_DMA_CMD	0x98
-#define EDU_DMA_START	0x1
-#define EDU_DMA_TO_RAM	0x2
-#define EDU_BUFFER	0x40000
 /* QEMU 7.2's edu refuses a DMA of its whole 4 KiB buffer (off by one). */
 #define EDU_LEN		4000
 
