@@ -461,6 +461,7 @@ int iopt_add_area(struct io_pagetable *iopt, struct ioasid_area *area,
  * @iova: in: the IOVA with @fixed; out: the IOVA used
  * @fixed: map at *@iova
  * @prot: IOASID_PROT_*
+ * @allow_pfnmap: VM_PFNMAP memory may be mapped (see pages.c)
  * @reply: see struct iopt_reply, or NULL
  *
  * Return: 0 or the errno of IOASID_IOAS_MAP (or of @reply); nothing is
@@ -468,7 +469,7 @@ int iopt_add_area(struct io_pagetable *iopt, struct ioasid_area *area,
  */
 int iopt_map_user(struct io_pagetable *iopt, unsigned long user_va,
 		  u64 length, u64 *iova, bool fixed, int prot,
-		  const struct iopt_reply *reply)
+		  bool allow_pfnmap, const struct iopt_reply *reply)
 {
 	struct ioasid_pages *pages;
 	struct ioasid_area *area;
@@ -479,7 +480,8 @@ int iopt_map_user(struct io_pagetable *iopt, unsigned long user_va,
 		return -ENOMEM;
 	/* Pin outside the lock: faulting pages in may take long. */
 	pages = ioasid_pages_pin(iopt->pinned_counter, user_va,
-				 length >> PAGE_SHIFT, prot & IOASID_PROT_WRITE);
+				 length >> PAGE_SHIFT, prot & IOASID_PROT_WRITE,
+				 allow_pfnmap);
 	if (IS_ERR(pages)) {
 		kfree(area);
 		return PTR_ERR(pages);
@@ -491,7 +493,8 @@ int iopt_map_user(struct io_pagetable *iopt, unsigned long user_va,
 	rc = iopt_add_area(iopt, area, user_va, length, iova, fixed, reply);
 	if (rc)
 		goto err_unlock;
-	iopt->pinned_pages += pages->npages;
+	if (!ioasid_pages_is_pfnmap(pages))
+		iopt->pinned_pages += pages->npages;
 	/* Nested mappings waiting on this range become translated. */
 	iopt_children_fill_new(iopt, area);
 	iopt_unlock(iopt);
@@ -548,8 +551,9 @@ static void iopt_area_free(struct io_pagetable *iopt, struct ioasid_area *area)
 	if (area->pages) {
 		unsigned long npages = area_length(area) >> PAGE_SHIFT;
 
-		ioasid_pages_unpin(area->pages, area->page_index, npages);
-		iopt->pinned_pages -= npages;
+		iopt->pinned_pages -= ioasid_pages_unpin(area->pages,
+							 area->page_index,
+							 npages);
 		ioasid_pages_put(area->pages);
 	}
 	kfree(area);
@@ -747,9 +751,9 @@ static int iopt_unmap_locked(struct io_pagetable *iopt, u64 start, u64 last,
 						cuts[i].node.start + 1) >>
 					       PAGE_SHIFT;
 
-			ioasid_pages_unpin(cuts[i].pages, cuts[i].page_index,
-					   npages);
-			iopt->pinned_pages -= npages;
+			iopt->pinned_pages -=
+				ioasid_pages_unpin(cuts[i].pages,
+						   cuts[i].page_index, npages);
 		}
 	list_for_each_entry_safe(area, next, &dead, free_item)
 		iopt_area_free(iopt, area);

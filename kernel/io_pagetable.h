@@ -122,7 +122,7 @@ struct iopt_reply {
  */
 int iopt_map_user(struct io_pagetable *iopt, unsigned long user_va,
 		  u64 length, u64 *iova, bool fixed, int prot,
-		  const struct iopt_reply *reply);
+		  bool allow_pfnmap, const struct iopt_reply *reply);
 int iopt_map_nested(struct io_pagetable *iopt, u64 parent_iova, u64 length,
 		    u64 *iova, bool fixed, int prot,
 		    const struct iopt_reply *reply);

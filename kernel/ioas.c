@@ -350,7 +350,7 @@ int ioasid_ioas_map_ioctl(struct ioasid_ucmd *ucmd)
 		else
 			rc = iopt_map_user(&ioas->iopt, cmd->user_va,
 					   cmd->length, &iova, fixed,
-					   ioasid_prot(cmd->flags),
+					   ioasid_prot(cmd->flags), false,
 					   &reply.reply);
 	} while (rc && ioasid_ioas_reply_retry(&reply, rc, &tries));
 	if (rc)
@@ -473,6 +473,8 @@ struct ioasid_ioas *ioasid_ioas_create(struct ioasid_ctx *ctx)
  * @length: page-aligned, neither range wrapping
  * @flags: IOASID_IOAS_MAP_READABLE and/or _WRITEABLE
  *
+ * For the VFIO backend: VM_PFNMAP memory is mapped too, as type1 does.
+ *
  * Return: 0 or the errno of IOASID_IOAS_MAP.
  */
 int ioasid_ioas_map_at(struct ioasid_ioas *ioas, unsigned long user_va,
@@ -487,7 +489,7 @@ int ioasid_ioas_map_at(struct ioasid_ioas *ioas, unsigned long user_va,
 	if (rc)
 		return rc;
 	rc = iopt_map_user(&ioas->iopt, user_va, length, &iova, true,
-			   ioasid_prot(flags), NULL);
+			   ioasid_prot(flags), true, NULL);
 	if (rc)
 		return rc;
 	ioasid_ioas_account(ioas, length);

@@ -26,7 +26,9 @@ struct page;
  * @user_va: first user address
  * @npages: length of @pages
  * @writable: pinned with FOLL_WRITE (and dirtied when unpinned)
- * @pages: the pinned pages; each area unpins its own slice when it goes
+ * @pages: the pinned pages; each area unpins its own slice when it goes.
+ *	NULL for VM_PFNMAP memory, which is not pinned
+ * @pfn: VM_PFNMAP only: the first of @npages contiguous PFNs
  */
 struct ioasid_pages {
 	struct kref ref;
@@ -36,13 +38,17 @@ struct ioasid_pages {
 	unsigned long npages;
 	bool writable;
 	struct page **pages;
+	unsigned long pfn;
 };
+
+#define ioasid_pages_is_pfnmap(p)	(!(p)->pages)
 
 struct ioasid_pages *ioasid_pages_pin(atomic64_t *pinned_counter,
 				      unsigned long user_va,
-				      unsigned long npages, bool writable);
-void ioasid_pages_unpin(struct ioasid_pages *pages, unsigned long index,
-			unsigned long npages);
+				      unsigned long npages, bool writable,
+				      bool allow_pfnmap);
+unsigned long ioasid_pages_unpin(struct ioasid_pages *pages,
+				 unsigned long index, unsigned long npages);
 void ioasid_pages_put(struct ioasid_pages *pages);
 
 /**

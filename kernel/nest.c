@@ -57,6 +57,9 @@ static bool iopt_segment(struct ioasid_area *child, struct ioasid_area *parent,
 	u64 pstart = max_t(u64, child->pnode.start, area_start(parent));
 	u64 plast = min_t(u64, child->pnode.last, area_last(parent));
 
+	/* Only VFIO containers map VM_PFNMAP memory, and they nest nothing. */
+	if (WARN_ON_ONCE(ioasid_pages_is_pfnmap(parent->pages)))
+		return false;
 	seg->iova = area_start(child) + (pstart - child->pnode.start);
 	seg->npages = (plast - pstart + 1) >> PAGE_SHIFT;
 	seg->pages = parent->pages->pages + parent->page_index +

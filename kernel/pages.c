@@ -9,6 +9,11 @@
  * unless the process has CAP_IPC_LOCK.  Every mapping pins and charges its
  * own pages, even where two mappings share memory.
  *
+ * VM_PFNMAP memory (a device BAR mmap'ed for peer-to-peer DMA) has no pages
+ * to pin.  For the VFIO backend only, and as VFIO type1 does, its PFNs are
+ * looked up (faulted in where needed) and mapped as they are, neither
+ * pinned nor charged; the translation stays until the mapping is unmapped.
+ *
  * Domains are given one call per physically contiguous run (or a batch of
  * runs in one map_sg call), so they can use their large pages.
  */
@@ -43,27 +48,103 @@ static void ioasid_pages_count(atomic64_t *counter, long npages)
 	atomic64_add(npages, counter);
 }
 
-/* Is [@start, @start + @npages pages) covered by VMAs of current's mm? */
-static bool ioasid_range_is_mapped(unsigned long start, unsigned long npages)
+/*
+ * What backs [@start, @start + @npages pages) of current's mm: 0 memory,
+ * 1 VM_PFNMAP only, -EFAULT a hole or a mix of the two.
+ */
+static int ioasid_range_kind(unsigned long start, unsigned long npages)
 {
 	unsigned long end = start + (npages << PAGE_SHIFT);
 	struct mm_struct *mm = current->mm;
 	struct vm_area_struct *vma;
-	bool mapped = true;
+	int kind = -1;
 
 	if (!access_ok((void __user *)start, npages << PAGE_SHIFT))
-		return false;
+		return -EFAULT;
 	mmap_read_lock(mm);
 	while (start < end) {
 		vma = vma_lookup(mm, start);
-		if (!vma) {
-			mapped = false;
+		if (!vma || (kind >= 0 && kind != !!(vma->vm_flags & VM_PFNMAP))) {
+			kind = -EFAULT;
 			break;
 		}
+		kind = !!(vma->vm_flags & VM_PFNMAP);
 		start = vma->vm_end;
 	}
 	mmap_read_unlock(mm);
-	return mapped;
+	return kind;
+}
+
+/*
+ * The PFN behind @va, a VM_PFNMAP address, faulting it in if needed (the
+ * way type1's follow_fault_pfn() does); mmap_lock held for read, and maybe
+ * dropped and taken again.  -EFAULT for memory the device may not use:
+ * not writable with @write, or a PFN with a struct page in use (only MMIO
+ * and reserved PFNs may be mapped without a pin).
+ */
+static int ioasid_follow_pfn(struct mm_struct *mm, unsigned long va,
+			     bool write, unsigned long *pfn)
+{
+	struct follow_pfnmap_args args = { .address = va };
+	bool unlocked, faulted = false;
+	int rc;
+
+	for (;;) {
+		args.vma = vma_lookup(mm, va);
+		if (!args.vma || !(args.vma->vm_flags & VM_PFNMAP))
+			return -EFAULT;
+		rc = follow_pfnmap_start(&args);
+		if (!rc)
+			break;
+		if (faulted)
+			return -EFAULT;
+		unlocked = false;
+		rc = fixup_user_fault(mm, va, FAULT_FLAG_REMOTE |
+				      (write ? FAULT_FLAG_WRITE : 0),
+				      &unlocked);
+		if (rc)
+			return rc;
+		/* Looked up again either way: the VMA may have changed. */
+		faulted = !unlocked;
+	}
+	rc = write && !args.writable ? -EFAULT : 0;
+	*pfn = args.pfn;
+	follow_pfnmap_end(&args);
+	if (!rc && pfn_valid(*pfn) && !PageReserved(pfn_to_page(*pfn)))
+		rc = -EFAULT;
+	return rc;
+}
+
+/*
+ * VM_PFNMAP: one physically contiguous run of PFNs (a BAR) covering the
+ * range, else -EFAULT.
+ */
+static int ioasid_pages_follow(struct ioasid_pages *pages)
+{
+	unsigned long i, pfn;
+	int rc = 0;
+
+	mmap_read_lock(pages->mm);
+	for (i = 0; i < pages->npages; i++) {
+		rc = ioasid_follow_pfn(pages->mm, pages->user_va + i * PAGE_SIZE,
+				       pages->writable, &pfn);
+		if (rc)
+			break;
+		if (!i) {
+			pages->pfn = pfn;
+		} else if (pfn != pages->pfn + i) {
+			rc = -EFAULT;
+			break;
+		}
+		if (fatal_signal_pending(current)) {
+			rc = -EINTR;
+			break;
+		}
+		if (!(i % IOASID_PIN_BATCH))
+			cond_resched();
+	}
+	mmap_read_unlock(pages->mm);
+	return rc;
 }
 
 /**
@@ -72,6 +153,7 @@ static bool ioasid_range_is_mapped(unsigned long start, unsigned long npages)
  * @user_va: page-aligned start
  * @npages: number of pages
  * @writable: the device may write (pin with FOLL_WRITE)
+ * @allow_pfnmap: a range that is all VM_PFNMAP is looked up, not pinned
  *
  * Return: the pages with one reference, or ERR_PTR: -ENOMEM (out of memory
  * or over RLIMIT_MEMLOCK), -EFAULT (not mapped memory, or read-only with
@@ -80,28 +162,25 @@ static bool ioasid_range_is_mapped(unsigned long start, unsigned long npages)
  */
 struct ioasid_pages *ioasid_pages_pin(atomic64_t *pinned_counter,
 				      unsigned long user_va,
-				      unsigned long npages, bool writable)
+				      unsigned long npages, bool writable,
+				      bool allow_pfnmap)
 {
 	unsigned int gup_flags = FOLL_LONGTERM | (writable ? FOLL_WRITE : 0);
 	struct ioasid_pages *pages;
 	unsigned long done = 0;
 	long rc;
+	int kind;
 
 	/*
 	 * The page array is sized by the request: refuse a range that is not
 	 * user memory before allocating for it.
 	 */
-	if (!ioasid_range_is_mapped(user_va, npages))
+	kind = ioasid_range_kind(user_va, npages);
+	if (kind < 0 || (kind && !allow_pfnmap))
 		return ERR_PTR(-EFAULT);
 	pages = kzalloc(sizeof(*pages), GFP_KERNEL_ACCOUNT);
 	if (!pages)
 		return ERR_PTR(-ENOMEM);
-	pages->pages = kvcalloc(npages, sizeof(*pages->pages),
-				GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
-	if (!pages->pages) {
-		rc = -ENOMEM;
-		goto err_free;
-	}
 	kref_init(&pages->ref);
 	pages->pinned_counter = pinned_counter;
 	pages->user_va = user_va;
@@ -109,6 +188,18 @@ struct ioasid_pages *ioasid_pages_pin(atomic64_t *pinned_counter,
 	pages->writable = writable;
 	pages->mm = current->mm;
 	mmgrab(pages->mm);
+	if (kind) {
+		rc = ioasid_pages_follow(pages);
+		if (rc)
+			goto err_mm;
+		return pages;
+	}
+	pages->pages = kvcalloc(npages, sizeof(*pages->pages),
+				GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+	if (!pages->pages) {
+		rc = -ENOMEM;
+		goto err_mm;
+	}
 
 	/* Charge first: a map over the limit fails before pinning anything. */
 	rc = account_locked_vm(pages->mm, npages, true);
@@ -140,7 +231,6 @@ err_unpin:
 err_mm:
 	mmdrop(pages->mm);
 	kvfree(pages->pages);
-err_free:
 	kfree(pages);
 	return ERR_PTR(rc);
 }
@@ -153,17 +243,21 @@ err_free:
  *
  * Only once no domain translates to the slice any more.  Pages the device
  * could write are marked dirty.
+ *
+ * Return: the pages unpinned: @npages, or 0 for VM_PFNMAP memory.
  */
-void ioasid_pages_unpin(struct ioasid_pages *pages, unsigned long index,
-			unsigned long npages)
+unsigned long ioasid_pages_unpin(struct ioasid_pages *pages,
+				 unsigned long index, unsigned long npages)
 {
-	if (WARN_ON(index + npages > pages->npages) || !npages)
-		return;
+	if (WARN_ON(index + npages > pages->npages) || !npages ||
+	    ioasid_pages_is_pfnmap(pages))
+		return 0;
 	unpin_user_pages_dirty_lock(pages->pages + index, npages,
 				    pages->writable);
 	memset(pages->pages + index, 0, npages * sizeof(*pages->pages));
 	account_locked_vm(pages->mm, npages, false);
 	ioasid_pages_count(pages->pinned_counter, -(long)npages);
+	return npages;
 }
 
 static void ioasid_pages_release(struct kref *ref)
@@ -298,6 +392,10 @@ int iopt_area_map_range(struct ioasid_area *area,
 	unsigned long index = area->page_index +
 			      ((start - area_start(area)) >> PAGE_SHIFT);
 
+	if (ioasid_pages_is_pfnmap(area->pages))
+		return domain->ops->map(domain, start,
+					PFN_PHYS(area->pages->pfn + index),
+					last - start + 1, area->prot, gfp);
 	return iopt_map_pages(domain, start, area->pages->pages + index,
 			      (last - start + 1) >> PAGE_SHIFT, area->prot, gfp);
 }

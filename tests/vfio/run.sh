@@ -33,8 +33,17 @@ give() {
 	echo "$1" >"$dev/driver_override"
 	echo "$bdf" >/sys/bus/pci/drivers_probe
 }
-was=$(basename "$(readlink "$dev/driver" 2>/dev/null)" 2>/dev/null)
-trap 'rm -rf "$out"; [ -n "$was" ] && give "$was"' EXIT
+driver_of() { basename "$(readlink "/sys/bus/pci/devices/$1/driver" 2>/dev/null)" 2>/dev/null; }
+# Back to the driver it had (or to none).
+restore() {
+	local dev=/sys/bus/pci/devices/$1
+	[ -e "$dev/driver" ] && echo "$1" >"$dev/driver/unbind"
+	echo "$2" >"$dev/driver_override"
+	[ -z "$2" ] || echo "$1" >/sys/bus/pci/drivers_probe
+}
+was=$(driver_of "$bdf")
+declare -A had
+trap 'rm -rf "$out"; restore "$bdf" "$was"; for s in "${!had[@]}"; do restore "$s" "${had[$s]}"; done' EXIT
 give vfio-pci
 [ "$(basename "$(readlink "$dev/driver")")" = vfio-pci ] || bail "bind $bdf to vfio-pci"
 group=$(basename "$(readlink "$dev/iommu_group")")
@@ -71,6 +80,22 @@ else
 	notok "vfio: edu DMA through ioasid_vfio"
 	grep -E '^(dst|read-only|unmapped)' "$out/ioasid" | sed 's/^/# /'
 fi
+# Peer-to-peer into a VM_PFNMAP BAR: the edu wrote 0x12345678 into its own
+# liveness register, which reads back inverted.
+if [ "$(grep -c '^p2p: liveness reads 0xedcba987$' "$out/ioasid")" = 2 ]; then
+	ok "vfio: edu DMA through ioasid_vfio into its own mmap'ed BAR (VM_PFNMAP), v1 and v2"
+else
+	notok "vfio: peer-to-peer DMA into a VM_PFNMAP BAR"
+	grep '^p2p' "$out/ioasid" | sed 's/^/# /'
+fi
+# RLIMIT_MEMLOCK without CAP_IPC_LOCK: the 17th page is refused.
+if [ "$(grep -c '^map one page over: ENOMEM$' "$out/ioasid")" = 2 ] &&
+   [ "$(grep -c '^map 17 pages at once: ENOMEM$' "$out/ioasid")" = 2 ]; then
+	ok "vfio: RLIMIT_MEMLOCK of 16 pages refuses the 17th with ENOMEM, v1 and v2"
+else
+	notok "vfio: RLIMIT_MEMLOCK"
+	grep -E '^map (one page over|17 pages)' "$out/ioasid" | sed 's/^/# /'
+fi
 
 # Lines "ok - ..." / "not ok - ..." of a helper, numbered into ours.
 numbered() {
@@ -92,6 +117,61 @@ if ioasidctl policy load dmaquota --set default_quota=$((16 << 20)) >/dev/null; 
 	ioasidctl policy unload >/dev/null || notok "vfio: policy unload"
 else
 	notok "vfio: ioasidctl policy load dmaquota"
+fi
+
+# Both backends loaded (type1 since the sequences, ioasid_vfio after it):
+# singleton refuses an edu of the shared group, QEMU stops at start, and
+# type1 never gets the container (a kprobe counts its attach_group calls).
+# With exclusive=0 the same refusal falls through to type1: the control.
+shared=
+for d in /sys/bus/pci/devices/*; do
+	[ "$(cat "$d/vendor"):$(cat "$d/device")" = 0x1234:0x11e8 ] || continue
+	[ "$(ls "$d/iommu_group/devices" | wc -l)" -gt 1 ] || continue
+	shared="$shared $(basename "$d")"
+done
+tr=/sys/kernel/tracing
+t1_attaches() { grep -c ' ioasid_test_t1:' $tr/trace; }
+if [ "$(echo $shared | wc -w)" != 2 ] || ! lsmod | grep -q '^vfio_iommu_type1 '; then
+	notok "vfio: two edus of a shared group and vfio_iommu_type1 loaded ($shared)"
+elif ! echo 'p:ioasid_test_t1 vfio_iommu_type1:vfio_iommu_type1_attach_group' >>$tr/kprobe_events ||
+     ! echo 1 >$tr/events/kprobes/ioasid_test_t1/enable; then
+	notok "vfio: kprobe on vfio_iommu_type1_attach_group"
+else
+	echo >$tr/trace
+	for s in $shared; do
+		had[$s]=$(driver_of "$s")
+		restore "$s" vfio-pci
+	done
+	sbdf=${shared# }; sbdf=${sbdf%% *}
+	sgroup=$(basename "$(readlink /sys/bus/pci/devices/$sbdf/iommu_group)")
+	ioasidctl policy load singleton >/dev/null || notok "vfio: ioasidctl policy load singleton"
+	numbered < <(python3 tests/vfio/qemu_edu.py "$sbdf" --expect-refusal 2>&1)
+	if [ "$(t1_attaches)" = 0 ]; then
+		ok "vfio: singleton's refusal of group $sgroup held with vfio_iommu_type1 loaded (no type1 attach)"
+	else
+		notok "vfio: vfio_iommu_type1 attached the refused group $(t1_attaches) times"
+	fi
+	if dmesg | grep -q "ioasid_vfio: qemu-system-x86\[[0-9]*\]: group $sgroup refused (-[0-9]*); the container is unusable"; then
+		ok "vfio: the kernel log names QEMU and the refused group"
+	else
+		notok "vfio: no kernel log line for the refused group $sgroup"
+	fi
+	rmmod ioasid_vfio && insmod "$vfio_ko" exclusive=0 || notok "vfio: insmod ioasid_vfio exclusive=0"
+	$seq --group "$sgroup" --bdf "$sbdf" --seq extensions >"$out/fallthrough" 2>&1
+	if [ "$(t1_attaches)" -gt 0 ] && grep -q '^check_extension TYPE1v2: 1$' "$out/fallthrough"; then
+		ok "vfio: exclusive=0: the refused group fell through to vfio_iommu_type1 ($(t1_attaches) attaches), as documented"
+	else
+		notok "vfio: exclusive=0: no fall-through to type1 ($(t1_attaches) attaches)"
+		sed 's/^/# /' "$out/fallthrough"
+	fi
+	rmmod ioasid_vfio && insmod "$vfio_ko" || notok "vfio: insmod ioasid_vfio"
+	ioasidctl policy unload >/dev/null || notok "vfio: policy unload"
+	for s in $shared; do
+		restore "$s" "${had[$s]}"
+		unset "had[$s]"
+	done
+	echo 0 >$tr/events/kprobes/ioasid_test_t1/enable
+	echo '-:ioasid_test_t1' >>$tr/kprobe_events
 fi
 
 # Exclusive mode: type1 cannot come back while ioasid_vfio is loaded.

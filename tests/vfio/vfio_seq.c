@@ -22,8 +22,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/capability.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -73,6 +77,7 @@ static const char *err(int rc)
 struct box {
 	int container, group, device;
 	uint64_t bar0;		/* offset of BAR0 in the device fd */
+	uint64_t bar0_size;
 };
 
 static struct box box_up(unsigned long type)
@@ -111,6 +116,7 @@ static void box_device(struct box *b)
 	if (ioctl(b->device, VFIO_DEVICE_GET_REGION_INFO, &r))
 		die("VFIO_DEVICE_GET_REGION_INFO");
 	b->bar0 = r.offset;
+	b->bar0_size = r.size;
 }
 
 static void box_down(struct box *b)
@@ -384,6 +390,104 @@ static void seq_dma(unsigned long type)
 	box_down(&b);
 }
 
+/*
+ * Peer-to-peer: the edu's BAR0 mmap'ed from the device fd (VM_PFNMAP, as
+ * QEMU maps an assigned device's BARs) and mapped for DMA; the edu then
+ * DMAs a word into its own liveness register through the IOMMU.
+ */
+#define BAR_IOVA	0x4000000ull	/* below the edu's 28-bit DMA mask */
+
+static void seq_pfnmap(unsigned long type)
+{
+	struct box b = box_up(type);
+	uint32_t *word = buffer(1, 0);
+	volatile uint32_t *bar;
+	uint16_t cmd = 0x6;	/* memory space, bus master */
+	void *ro;
+
+	box_device(&b);
+	if (pwrite(b.device, &cmd, 2, ((uint64_t)VFIO_PCI_CONFIG_REGION_INDEX << 40) + 4) != 2)
+		die("config write");
+	bar = mmap(NULL, b.bar0_size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		   b.device, b.bar0);
+	ro = mmap(NULL, b.bar0_size, PROT_READ, MAP_SHARED, b.device, b.bar0);
+	if (bar == MAP_FAILED || ro == MAP_FAILED)
+		die("mmap BAR0");
+	printf("bar0: %llu KiB\n", (unsigned long long)b.bar0_size / 1024);
+	step_map(&b, "BAR read-write", (void *)bar, BAR_IOVA, b.bar0_size, RW);
+	step_map(&b, "BAR again", (void *)bar, BAR_IOVA, b.bar0_size, RW);
+	step_map(&b, "read-only BAR mmap, read-write", ro,
+		 BAR_IOVA + b.bar0_size, b.bar0_size, RW);
+	step_map(&b, "read-only BAR mmap, read-only", ro,
+		 BAR_IOVA + b.bar0_size, b.bar0_size, VFIO_DMA_MAP_FLAG_READ);
+	step_map(&b, "word", word, IOVA, PG, RW);
+	word[0] = 0x12345678;
+	printf("dma word to edu: %s\n", err(edu_dma(&b, false, IOVA, 4)));
+	printf("dma edu to the BAR's liveness register: %s\n",
+	       err(edu_dma(&b, true, BAR_IOVA + EDU_LIVENESS, 4)));
+	printf("p2p: liveness reads %#x\n", bar[EDU_LIVENESS / 4]);
+	step_unmap(&b, "BAR", BAR_IOVA, b.bar0_size, 0);
+	step_unmap(&b, "all", 0, 0, VFIO_DMA_UNMAP_FLAG_ALL);
+	munmap((void *)bar, b.bar0_size);
+	munmap(ro, b.bar0_size);
+	box_down(&b);
+}
+
+/* Without CAP_IPC_LOCK the effective capabilities, RLIMIT_MEMLOCK bounds. */
+static void drop_ipc_lock(void)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
+
+	if (syscall(SYS_capget, &h, d))
+		die("capget");
+	d[CAP_TO_INDEX(CAP_IPC_LOCK)].effective &= ~CAP_TO_MASK(CAP_IPC_LOCK);
+	if (syscall(SYS_capset, &h, d))
+		die("capset");
+}
+
+/* RLIMIT_MEMLOCK at 16 pages, in a child that drops CAP_IPC_LOCK. */
+static void seq_memlock(unsigned long type)
+{
+	struct rlimit rl = { 16 * PG, 16 * PG };
+	int status;
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		die("fork");
+	if (!pid) {
+		struct box b;
+		uint8_t *mem;
+
+		drop_ipc_lock();
+		if (setrlimit(RLIMIT_MEMLOCK, &rl))
+			die("setrlimit");
+		b = box_up(type);
+		mem = buffer(40, 1);
+		step_map(&b, "8 pages", mem, IOVA, 8 * PG, RW);
+		step_map(&b, "8 more, up to the limit", mem + 8 * PG,
+			 IOVA + 8 * PG, 8 * PG, RW);
+		step_map(&b, "one page over", mem + 16 * PG, IOVA + 16 * PG,
+			 PG, RW);
+		step_unmap(&b, "the first 8", IOVA, 8 * PG, 0);
+		step_map(&b, "8 again", mem + 16 * PG, IOVA + 16 * PG,
+			 8 * PG, RW);
+		step_unmap(&b, "all", 0, 0, VFIO_DMA_UNMAP_FLAG_ALL);
+		step_map(&b, "17 pages at once", mem + 16 * PG, IOVA, 17 * PG,
+			 RW);
+		step_map(&b, "16 pages at once", mem + 16 * PG, IOVA, 16 * PG,
+			 RW);
+		box_down(&b);
+		fflush(stdout);
+		_exit(0);
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+	    WEXITSTATUS(status))
+		die("memlock child");
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(unsigned long type);
@@ -393,6 +497,8 @@ static const struct {
 	{ "map_errors", seq_map_errors },
 	{ "unmap", seq_unmap },
 	{ "dma", seq_dma },
+	{ "pfnmap", seq_pfnmap },
+	{ "memlock", seq_memlock },
 };
 
 int main(int argc, char **argv)
