@@ -7,7 +7,9 @@
 # replaces the policy, and watches every decision twice: with
 # "ioasidctl monitor" (netlink) and with bpftrace (tracepoint:ioasid:*).
 # An edu device DMAs through an IOAS, and the IOMMU blocks it once the
-# IOVA is unmapped.  Everything is unloaded again at the end.
+# IOVA is unmapped.  Debian's unmodified QEMU, on ioasid_vfio, is refused
+# by a DMA quota below its RAM, then runs under a larger one.  Everything
+# is unloaded again at the end.
 set -eu
 cd "$(dirname "$0")/.."
 export PATH="$PWD/cli:$PWD/tests/tools:$PATH"
@@ -102,6 +104,25 @@ run ioasidctl policy show
 step "Replace it again with max_pasids=3"
 run ioasidctl policy replace minimal --set max_pasids=3
 run pasidtool 4
+
+step "An unmodified QEMU on ioasid_vfio, under a DMA quota: refused, then running"
+# Debian's QEMU assigns the singleton edu with vfio-pci; its vCPUs never
+# start (-S -qtest), tests/vfio/qemu_edu.py drives the edu over qtest.
+run modprobe vfio-pci
+run insmod kernel/ioasid_vfio.ko
+echo "$singleton" >/sys/bus/pci/drivers/ioasid-pci/unbind
+echo vfio-pci >"/sys/bus/pci/devices/$singleton/driver_override"
+echo "$singleton" >/sys/bus/pci/drivers_probe
+run ioasidctl policy replace dmaquota --set default_quota=$((16 << 20))
+echo "(QEMU's 64 MiB of RAM is over the 16 MiB quota)"
+run python3 tests/vfio/qemu_edu.py "$singleton" --expect-refusal
+run ioasidctl policy replace dmaquota --set default_quota=$((128 << 20))
+run python3 tests/vfio/qemu_edu.py "$singleton"
+run ioasidctl policy show
+echo "$singleton" >/sys/bus/pci/drivers/vfio-pci/unbind
+echo ioasid-pci >"/sys/bus/pci/devices/$singleton/driver_override"
+echo "$singleton" >/sys/bus/pci/drivers_probe
+run rmmod ioasid_vfio
 
 step "Unload: kernel defaults again"
 run ioasidctl policy unload
