@@ -29,6 +29,8 @@ struct file;
  *	context.c); reserved ids are XA_ZERO_ENTRY
  * @destroy_wait: where a remover waits for an object's short-term users
  * @pasids: PASID -> &struct ioasid_pasid owned by this context (pasid.c)
+ * @nr_pasids: the PASIDs of @pasids that are visible (not reserved), so
+ *	that counting them does not walk @pasids at every allocation
  * @owner: who opened the context, as policies see it (filled at open)
  * @owner_comm: command name of the opener
  * @mapped_bytes: bytes mapped in the context's paging IOAS (kept by ioas.c)
@@ -40,6 +42,7 @@ struct ioasid_ctx {
 	struct xarray objects;
 	wait_queue_head_t destroy_wait;
 	struct xarray pasids;
+	atomic_t nr_pasids;
 	struct ioasid_policy_context owner;
 	char owner_comm[TASK_COMM_LEN];
 	atomic64_t mapped_bytes;

@@ -32,6 +32,8 @@ struct ioasid_pasid {
 };
 
 static DEFINE_XARRAY_ALLOC(ioasid_pasids);
+/* Visible PASIDs of ioasid_pasids, as &ioasid_ctx.nr_pasids per context. */
+static atomic_t ioasid_nr_pasids = ATOMIC_INIT(0);
 
 /* Reserve @want (or a free PASID in [@min, @max]) for @ctx. */
 static int ioasid_pasid_reserve(struct ioasid_ctx *ctx, u32 *pasid, u32 min,
@@ -99,6 +101,8 @@ int ioasid_pasid_alloc_ioctl(struct ioasid_ucmd *ucmd)
 	/* Both slots exist: storing allocates nothing and cannot fail. */
 	WARN_ON(xa_store(&ioasid_pasids, p->pasid, p, GFP_KERNEL));
 	WARN_ON(xa_store(&ctx->pasids, p->pasid, p, GFP_KERNEL));
+	atomic_inc(&ctx->nr_pasids);
+	atomic_inc(&ioasid_nr_pasids);
 	return 0;
 
 err_unreserve:
@@ -116,6 +120,7 @@ err_free:
 static void ioasid_pasid_release(struct ioasid_pasid *p, u32 nr_owned)
 {
 	xa_erase(&ioasid_pasids, p->pasid);
+	atomic_dec(&ioasid_nr_pasids);
 	trace_ioasid_pasid_free(p->ctx->id, p->pasid);
 	ioasid_policy_pasid_free(&p->ctx->owner, p->pasid, nr_owned);
 	kfree(p);
@@ -136,6 +141,8 @@ int ioasid_pasid_free_ioctl(struct ioasid_ucmd *ucmd)
 		rc = -EBUSY;
 	else
 		__xa_erase(&ctx->pasids, cmd->pasid);
+	if (!rc)
+		atomic_dec(&ctx->nr_pasids);
 	xa_unlock(&ctx->pasids);
 	if (rc)
 		return rc;
@@ -196,6 +203,7 @@ void ioasid_pasid_release_ctx(struct ioasid_ctx *ctx)
 	xa_for_each(&ctx->pasids, idx, p) {
 		WARN_ON(p->attached);
 		xa_erase(&ctx->pasids, idx);
+		atomic_dec(&ctx->nr_pasids);
 		ioasid_pasid_release(p, --nr_owned);
 	}
 }
@@ -207,7 +215,7 @@ void ioasid_pasid_release_ctx(struct ioasid_ctx *ctx)
  */
 unsigned int ioasid_pasid_count(void)
 {
-	return ioasid_xa_count(&ioasid_pasids);
+	return atomic_read(&ioasid_nr_pasids);
 }
 
 /**
@@ -218,7 +226,7 @@ unsigned int ioasid_pasid_count(void)
  */
 unsigned int ioasid_pasid_ctx_count(struct ioasid_ctx *ctx)
 {
-	return ioasid_xa_count(&ctx->pasids);
+	return atomic_read(&ctx->nr_pasids);
 }
 
 /**
