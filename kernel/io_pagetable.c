@@ -212,13 +212,28 @@ static int iopt_alloc_iova(struct io_pagetable *iopt, u64 source, u64 length,
 			  min_t(u64, SZ_1G, rounddown_pow_of_two(length)));
 	u64 offset = source & (align - 1);
 	struct interval_tree_node *node;
-	u64 ap_start, ap_last, cur, last;
+	u64 ap_start, ap_last, cur, last, from;
+	bool wrapped = false;
 
 	iopt_aperture(iopt, &ap_start, &ap_last);
-	cur = iopt_next_iova(max_t(u64, ap_start, PAGE_SIZE), align, offset);
+	from = max_t(u64, ap_start, PAGE_SIZE);
+	/*
+	 * First fit from where the last allocation ended, then from the
+	 * bottom: a space filled from the bottom is not walked again at every
+	 * allocation.
+	 */
+	cur = iopt_next_iova(max(from, iopt->alloc_hint), align, offset);
 	for (;;) {
 		if (!cur || check_add_overflow(cur, length - 1, &last) ||
-		    last > ap_last)
+		    last > ap_last) {
+			if (wrapped || iopt->alloc_hint <= from)
+				return -ENOSPC;
+			wrapped = true;
+			cur = iopt_next_iova(from, align, offset);
+			continue;
+		}
+		/* Past the hint again: the bottom part has no room. */
+		if (wrapped && cur >= iopt->alloc_hint)
 			return -ENOSPC;
 		node = interval_tree_iter_first(&iopt->areas, cur, last);
 		if (!node)
@@ -226,11 +241,13 @@ static int iopt_alloc_iova(struct io_pagetable *iopt, u64 source, u64 length,
 							last);
 		if (!node) {
 			*iova = cur;
+			iopt->alloc_hint = last == U64_MAX ? 0 : last + 1;
 			return 0;
 		}
 		if (node->last == U64_MAX)
-			return -ENOSPC;
-		cur = iopt_next_iova((u64)node->last + 1, align, offset);
+			cur = 0;
+		else
+			cur = iopt_next_iova((u64)node->last + 1, align, offset);
 	}
 }
 

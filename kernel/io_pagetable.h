@@ -45,6 +45,8 @@ struct ioasid_iova_range;
  * @nr_areas: number of @areas
  * @mapped_bytes: bytes in @areas
  * @pinned_pages: pages pinned for @areas
+ * @alloc_hint: where the last kernel-chosen IOVA range ended; the next
+ *	search starts there (only a hint: every candidate is checked)
  */
 struct io_pagetable {
 	struct rw_semaphore rwsem;
@@ -60,6 +62,7 @@ struct io_pagetable {
 	unsigned int nr_areas;
 	u64 mapped_bytes;
 	u64 pinned_pages;
+	u64 alloc_hint;
 };
 
 void iopt_init(struct io_pagetable *iopt, u32 id, atomic64_t *pinned_counter);

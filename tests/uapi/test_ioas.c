@@ -635,6 +635,34 @@ Test(ioas_mapping, kernel_chosen_iova_lands_in_the_only_free_page)
 	close(ctx);
 }
 
+Test(ioas_mapping, kernel_chosen_iovas_go_on_after_the_last_then_wrap)
+{
+	int ctx = ioasid_open();
+	uint32_t ioas = ioas_new(ctx);
+	/* Allowed: pages 0 to 3 and the last page of the aperture. */
+	struct mock m = mock_resv(4 * PG, MOCK_APERTURE_END - 5 * PG);
+	uint8_t *mem = pbuf(PG, 11);
+	uint64_t iova, out;
+
+	bind_attach(&m, ctx, ioas);
+	for (uint64_t i = 1; i <= 3; i++) {
+		cr_assert_eq(map_any(ctx, ioas, VA(mem), PG, RW, &iova), 0);
+		cr_assert_eq(iova, i * PG);
+	}
+	cr_assert_eq(unmap_range(ctx, ioas, 2 * PG, PG, &out), 0);
+	cr_assert_eq(out, PG);
+	/* Next fit: after the last one, not into the hole it left below. */
+	cr_assert_eq(map_any(ctx, ioas, VA(mem), PG, RW, &iova), 0);
+	cr_assert_eq(iova, MOCK_APERTURE_END - PG);
+	/* Nothing above: the search wraps to the hole. */
+	cr_assert_eq(map_any(ctx, ioas, VA(mem), PG, RW, &iova), 0);
+	cr_assert_eq(iova, 2 * PG);
+	assert_reads(m.fd, iova, mem, PG);
+	cr_assert_eq(map_any(ctx, ioas, VA(mem), PG, RW, &iova), -ENOSPC);
+	close(m.fd);
+	close(ctx);
+}
+
 Test(ioas_mapping, no_free_range_of_that_length_is_enospc)
 {
 	int ctx = ioasid_open();

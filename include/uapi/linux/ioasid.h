@@ -203,7 +203,9 @@ enum ioasid_ioas_map_flags {
  * alignment IOASID_IOAS_IOVA_RANGES reports (the CPU page size).  An IOVA
  * the kernel picks is never 0, lies in the allowed ranges, and has the
  * source address's offset modulo the largest power of two up to @length
- * (at most 1 GiB), so large IOMMU pages can be used.
+ * (at most 1 GiB), so large IOMMU pages can be used.  The search is next
+ * fit: it starts where the previous kernel-chosen range ended and wraps to
+ * the bottom, so its cost does not grow with the mappings below.
  *
  * Errors: -EINVAL zero length, misalignment, or no permission flag;
  * -EOVERFLOW an address range wraps; -ENOENT not an IOAS, or (nested) part
