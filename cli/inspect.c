@@ -251,6 +251,7 @@ static int cmd_ioas_show(int argc, char **argv)
 		{ IOASID_NL_A_IOVA_START, NL_U64, 0, NULL },
 	};
 	json_t *all = NULL, *part, *mappings, *m;
+	bool listed = false, more;
 	char what[96];
 	uint32_t ctx, ioas;
 	size_t i;
@@ -264,42 +265,51 @@ static int cmd_ioas_show(int argc, char **argv)
 	a[1].u = ioas;
 	snprintf(what, sizeof(what), "no IOAS %u in context %u", ioas, ctx);
 
-	/* The kernel sends as many mappings as fit; ask on from iova_next. */
-	for (;;) {
+	/*
+	 * The kernel sends as many mappings as fit; ask on from iova_next.
+	 * JSON needs the whole document; the table is printed as parts come.
+	 */
+	for (bool first = true;; first = false) {
 		rc = query_one(IOASID_NL_CMD_IOAS_GET, a, 3, &part, what);
 		if (rc) {
 			json_decref(all);
 			return rc;
 		}
-		if (!all) {
-			all = part;
-			set_default(all, "mappings", json_array());
+		mappings = json_object_get(part, "mappings");
+		if (json_output) {
+			if (!all) {
+				all = json_incref(part);
+				set_default(all, "mappings", json_array());
+			} else {
+				json_array_extend(json_object_get(all, "mappings"),
+						  mappings);
+			}
 		} else {
-			json_array_extend(json_object_get(all, "mappings"),
-					  json_object_get(part, "mappings"));
-			json_decref(part);
+			if (first) {
+				print_ioas_header();
+				print_ioas_row(part);
+			}
+			if (json_array_size(mappings) && !listed)
+				printf("\n%-18s %-18s %-18s %s\n", "IOVA",
+				       "LENGTH", "SOURCE", "PROT");
+			json_array_foreach(mappings, i, m) {
+				printf("%#-18llx %#-18llx %#-18llx %s\n",
+				       num(m, "iova"), num(m, "length"),
+				       num(m, "source"), str(m, "prot"));
+				listed = true;
+			}
 		}
-		if (!json_object_get(all, "iova_next"))
+		more = json_object_get(part, "iova_next") != NULL;
+		a[2].u = num(part, "iova_next");
+		json_decref(part);
+		if (!more)
 			break;
-		a[2].u = num(all, "iova_next");
-		json_object_del(all, "iova_next");
 	}
 	if (json_output) {
+		json_object_del(all, "iova_next");
 		emit_json(all);
-		return EXIT_OK;
+		json_decref(all);
 	}
-	print_ioas_header();
-	print_ioas_row(all);
-	mappings = json_object_get(all, "mappings");
-	if (json_array_size(mappings)) {
-		printf("\n%-18s %-18s %-18s %s\n", "IOVA", "LENGTH", "SOURCE",
-		       "PROT");
-		json_array_foreach(mappings, i, m)
-			printf("%#-18llx %#-18llx %#-18llx %s\n", num(m, "iova"),
-			       num(m, "length"), num(m, "source"),
-			       str(m, "prot"));
-	}
-	json_decref(all);
 	return EXIT_OK;
 }
 

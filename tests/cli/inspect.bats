@@ -8,12 +8,13 @@ load helpers
 
 # hold [ioasidhold options]: start a holder, wait for its "ready" line and
 # set HOLD_PID, HOLD_IOAS, HOLD_NESTED, HOLD_DEV, HOLD_GROUP, HOLD_PASID,
-# HOLD_SOURCE and HOLD_CTX (its context, found by owner tgid).
+# HOLD_SOURCE and HOLD_CTX (its first context, found by owner tgid).
+# HOLD_WAIT: tenths of a second to wait for it (100).
 hold() {
 	local out=$BATS_TEST_TMPDIR/hold.$RANDOM line i
 	ioasidhold "$@" >"$out" 2>&1 3>&- &
 	HOLDERS="${HOLDERS:-} $!"
-	for i in $(seq 100); do
+	for i in $(seq "${HOLD_WAIT:-100}"); do
 		line=$(grep -m1 '^ready' "$out") && break
 		if ! kill -0 $! 2>/dev/null; then
 			cat "$out" >&2
@@ -24,8 +25,8 @@ hold() {
 	[ -n "$line" ] || { echo "holder not ready: $(cat "$out")" >&2; return 1; }
 	eval "$(sed 's/^ready //; s/\([a-z]*\)=/HOLD_\U\1=/g' <<<"$line")"
 	HOLD_CTX=$(ioasidctl -j ctx list |
-		jq --argjson p "$HOLD_PID" '.[] | select(.owner_tgid == $p) | .ctx')
-	[ -n "$HOLD_CTX" ]
+		jq --argjson p "$HOLD_PID" '[.[] | select(.owner_tgid == $p) | .ctx] | min')
+	[ "$HOLD_CTX" != null ]
 }
 
 setup() { no_policy; HOLDERS=; }
@@ -107,6 +108,42 @@ teardown() {
 	[ "$(jq '.mappings | length' <<<"$output")" -eq 300 ]
 	[ "$(jq '[.mappings[].iova] == ([range(300)] | map(16777216 + . * 8192))' <<<"$output")" = true ]
 	[ "$(jq 'has("iova_next")' <<<"$output")" = false ]
+}
+
+# At scale: every dump goes on across netlink messages until it is done.
+@test "ioas show lists 100,000 mappings, all and in order, in JSON and in the table" {
+	HOLD_WAIT=1200 hold --many 100000
+	expect 0 ioasidctl -j ioas show "$HOLD_CTX:$HOLD_IOAS"
+	jq -e --argjson src "$((HOLD_SOURCE))" '
+		.nr_mappings == 100000 and (.mappings | length) == 100000 and
+		(has("iova_next") | not) and
+		([.mappings | to_entries[] |
+		  select(.value.iova != 16777216 + .key * 8192 or
+			 .value.length != 4096 or .value.prot != "rw" or
+			 .value.source != $src + (.key % 256) * 4096)] | length) == 0
+	' <<<"$output" >/dev/null
+	expect 0 ioasidctl ioas show "$HOLD_CTX:$HOLD_IOAS"
+	[ "$(grep -cE '^0x[0-9a-f]+ +0x1000 +0x[0-9a-f]+ +rw$' <<<"$output")" -eq 100000 ]
+	grep -qE "^0x1000000 +0x1000 +$(printf '%#x' "$HOLD_SOURCE") +rw$" <<<"$output"
+	grep -qE "^$(printf '%#x' $((0x1000000 + 99999 * 0x2000))) +0x1000 +$(printf '%#x' $((HOLD_SOURCE + 99999 % 256 * 4096))) +rw$" <<<"$output"
+}
+
+@test "ctx list and ioas list show 1,000 contexts of one process, pasid list its 5,000 PASIDs" {
+	HOLD_WAIT=600 hold --contexts 999 --pasids 5000
+	expect 0 ioasidctl -j ctx list
+	jq -e --argjson p "$HOLD_PID" '
+		[.[] | select(.owner_tgid == $p)] |
+		length == 1000 and ([.[].ctx] | unique | length) == 1000 and
+		([.[] | select(.nr_ioas != 1)] | length) == 0 and
+		([.[].nr_pasids] | add) == 5000
+	' <<<"$output" >/dev/null
+	expect 0 ioasidctl -j ioas list
+	[ "$(jq --argjson c "$HOLD_CTX" '[.[] | select(.ctx >= $c)] | length' <<<"$output")" -eq 1000 ]
+	expect 0 ioasidctl -j pasid list
+	[ "$(jq --argjson c "$HOLD_CTX" '[.[] | select(.ctx == $c)] | length' <<<"$output")" -eq 5000 ]
+	[ "$(jq --argjson c "$HOLD_CTX" '[.[] | select(.ctx == $c) | .pasid] | unique | length' <<<"$output")" -eq 5000 ]
+	expect 0 ioasidctl ctx list
+	[ "$(awk -v p="$HOLD_PID" '$2 == p { n++ } END { print n }' <<<"$output")" -eq 1000 ]
 }
 
 @test "ioas list: a paging IOAS and a nested one under it" {

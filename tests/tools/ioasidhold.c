@@ -5,7 +5,7 @@
  *
  *   ioasidhold [--map IOVA:LENGTH]... [--ro] [--nested]
  *              [--mock] [--mock-pasid] [--join] [--pasid] [--attach-pasid]
- *              [--nobind] [--driver]
+ *              [--nobind] [--driver] [--many N] [--contexts N] [--pasids N]
  *
  * Opens one /dev/ioasid context and allocates a paging IOAS; --map maps
  * fresh anonymous memory at that IOVA (read/write, or read-only with
@@ -13,8 +13,13 @@
  * in a new mock group (--mock-pasid: one with PASID support; --join: a
  * second device in the same group, not bound), binds it and attaches it to
  * the IOAS (--nobind: neither; --driver: a pretend kernel DMA driver holds
- * the --join device, which makes the group non-viable).  --pasid allocates a PASID; --attach-pasid also attaches the
- * mock device to the IOAS with it.  Then prints one line
+ * the --join device, which makes the group non-viable).  --pasid allocates
+ * a PASID; --attach-pasid also attaches the mock device to the IOAS with
+ * it.  For introspection at scale: --many maps N single pages at IOVA
+ * 0x1000000 + i * 0x2000, the i-th from page i % 256 of one buffer (whose
+ * address is then "source"); --contexts opens N more contexts, each with
+ * one IOAS; --pasids allocates N PASIDs in the first context.  Then prints
+ * one line
  *
  *   ready pid=P ioas=I nested=N dev=D group=G pasid=S source=0xADDR
  *
@@ -55,6 +60,9 @@ int main(int argc, char **argv)
 		{ "attach-pasid", no_argument, NULL, 'a' },
 		{ "nobind", no_argument, NULL, 'B' },
 		{ "driver", no_argument, NULL, 'R' },
+		{ "many", required_argument, NULL, 'M' },
+		{ "contexts", required_argument, NULL, 'C' },
+		{ "pasids", required_argument, NULL, 'P' },
 		{ 0 }
 	};
 	bool ro = false, nested = false, mock = false, mock_pasid = false;
@@ -63,6 +71,7 @@ int main(int argc, char **argv)
 	static uint64_t iovas[1024], lens[1024];
 	uint64_t source = 0;
 	uint32_t ioas_id, nested_id = 0, dev_id = 0, group_id = 0, pasid_v = 0;
+	unsigned long many = 0, contexts = 0, pasids = 0;
 	int nr_maps = 0, fd, c;
 	char *colon;
 
@@ -86,6 +95,9 @@ int main(int argc, char **argv)
 		case 'a': pasid = attach_pasid = true; break;
 		case 'B': nobind = true; break;
 		case 'R': driver = true; break;
+		case 'M': many = strtoul(optarg, NULL, 0); break;
+		case 'C': contexts = strtoul(optarg, NULL, 0); break;
+		case 'P': pasids = strtoul(optarg, NULL, 0); break;
 		default:
 			return 2;
 		}
@@ -122,6 +134,43 @@ int main(int argc, char **argv)
 			source = m.user_va;
 		if (ioctl(fd, IOASID_IOAS_MAP, &m))
 			die("IOAS_MAP");
+	}
+	if (many) {
+		uint8_t *buf = mmap(NULL, 256 * 4096, PROT_READ | PROT_WRITE,
+				    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		struct ioasid_ioas_map m = {
+			.size = sizeof(m),
+			.flags = IOASID_IOAS_MAP_FIXED_IOVA |
+				 IOASID_IOAS_MAP_READABLE |
+				 IOASID_IOAS_MAP_WRITEABLE,
+			.ioas_id = ioas_id, .length = 4096,
+		};
+
+		if (buf == MAP_FAILED)
+			die("mmap");
+		memset(buf, 0x5a, 256 * 4096);
+		source = (uintptr_t)buf;
+		for (unsigned long i = 0; i < many; i++) {
+			m.iova = 0x1000000 + i * 0x2000;
+			m.user_va = (uintptr_t)buf + (i % 256) * 4096;
+			if (ioctl(fd, IOASID_IOAS_MAP, &m))
+				die("IOAS_MAP (--many)");
+		}
+	}
+	for (unsigned long i = 0; i < contexts; i++) {
+		struct ioasid_ioas_alloc a = { .size = sizeof(a) };
+		int more = open("/dev/ioasid", O_RDWR);
+
+		if (more < 0)
+			die("/dev/ioasid (--contexts)");
+		if (ioctl(more, IOASID_IOAS_ALLOC, &a))
+			die("IOAS_ALLOC (--contexts)");
+	}
+	for (unsigned long i = 0; i < pasids; i++) {
+		struct ioasid_pasid_alloc a = { .size = sizeof(a) };
+
+		if (ioctl(fd, IOASID_PASID_ALLOC, &a))
+			die("PASID_ALLOC (--pasids)");
 	}
 	if (nested) {
 		struct ioasid_ioas_alloc a = {
