@@ -627,19 +627,23 @@ static int iopt_unmap_locked(struct io_pagetable *iopt, u64 start, u64 last,
 int iopt_unmap(struct io_pagetable *iopt, u64 start, u64 last,
 	       u64 *unmapped, const struct iopt_reply *reply)
 {
-	struct ioasid_area *spare = NULL;
+	struct ioasid_area *spare = NULL, *area;
 	int rc;
 
 	/*
-	 * A cut on both sides of one area leaves two areas.  Unmapping
-	 * everything cuts nothing: destroying an IOAS must not fail.
+	 * Only a cut on both sides of one area leaves one area more: the
+	 * spare it needs is allocated outside the lock, and only then (most
+	 * unmaps, and every unmap of everything, allocate nothing).
 	 */
-	if (start || last != U64_MAX) {
+	iopt_lock(iopt);
+	while ((area = iopt_area_iter_first(&iopt->areas, start, start)) &&
+	       area_start(area) < start && area_last(area) > last && !spare) {
+		iopt_unlock(iopt);
 		spare = kzalloc(sizeof(*spare), GFP_KERNEL_ACCOUNT);
 		if (!spare)
 			return -ENOMEM;
+		iopt_lock(iopt);
 	}
-	iopt_lock(iopt);
 	rc = iopt_unmap_locked(iopt, start, last, unmapped, reply, &spare);
 	iopt_unlock(iopt);
 	kfree(spare);

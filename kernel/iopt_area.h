@@ -29,6 +29,9 @@ struct page;
  * @pages: the pinned pages; each area unpins its own slice when it goes.
  *	NULL for VM_PFNMAP memory, which is not pinned
  * @pfn: VM_PFNMAP only: the first of @npages contiguous PFNs
+ * @one: @pages of a one-page mapping, the commonest kind (a VMM with a
+ *	virtual IOMMU maps every guest DMA buffer on its own): no array
+ *	to allocate
  */
 struct ioasid_pages {
 	struct kref ref;
@@ -39,6 +42,7 @@ struct ioasid_pages {
 	bool writable;
 	struct page **pages;
 	unsigned long pfn;
+	struct page *one;
 };
 
 #define ioasid_pages_is_pfnmap(p)	(!(p)->pages)

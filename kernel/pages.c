@@ -173,9 +173,12 @@ struct ioasid_pages *ioasid_pages_pin(atomic64_t *pinned_counter,
 
 	/*
 	 * The page array is sized by the request: refuse a range that is not
-	 * user memory before allocating for it.
+	 * user memory before allocating for it.  A single page needs no
+	 * array, and pinning it finds out as well (the VFIO backend still
+	 * looks: it may be VM_PFNMAP).
 	 */
-	kind = ioasid_range_kind(user_va, npages);
+	kind = npages == 1 && !allow_pfnmap ? 0 :
+	       ioasid_range_kind(user_va, npages);
 	if (kind < 0 || (kind && !allow_pfnmap))
 		return ERR_PTR(-EFAULT);
 	pages = kzalloc(sizeof(*pages), GFP_KERNEL_ACCOUNT);
@@ -194,8 +197,11 @@ struct ioasid_pages *ioasid_pages_pin(atomic64_t *pinned_counter,
 			goto err_mm;
 		return pages;
 	}
-	pages->pages = kvcalloc(npages, sizeof(*pages->pages),
-				GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+	if (npages == 1)
+		pages->pages = &pages->one;
+	else
+		pages->pages = kvcalloc(npages, sizeof(*pages->pages),
+					GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 	if (!pages->pages) {
 		rc = -ENOMEM;
 		goto err_mm;
@@ -230,7 +236,8 @@ err_unpin:
 	account_locked_vm(pages->mm, npages, false);
 err_mm:
 	mmdrop(pages->mm);
-	kvfree(pages->pages);
+	if (pages->pages != &pages->one)
+		kvfree(pages->pages);
 	kfree(pages);
 	return ERR_PTR(rc);
 }
@@ -266,7 +273,8 @@ static void ioasid_pages_release(struct kref *ref)
 						  ref);
 
 	mmdrop(pages->mm);
-	kvfree(pages->pages);
+	if (pages->pages != &pages->one)
+		kvfree(pages->pages);
 	kfree(pages);
 }
 
