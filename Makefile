@@ -14,6 +14,9 @@
 #   make bench      map/unmap throughput in the guest, beside VFIO type1;
 #                   then bench-vfio: VFIO containers on type1 and ioasid_vfio
 #   make bench-policy  cost of a policy call per hook, against no policy
+#   make bench-scale   cost of a 4 KiB map/unmap, a PASID alloc and the
+#                   dumps at 1k..1M existing objects (native, VFIO on
+#                   ioasid_vfio and type1)
 #   make install    install ioasidctl, ioasidctl(8) and its bash completion
 #                   (PREFIX=/usr/local, DESTDIR for staging)
 #   make KDIR=/lib/modules/$(uname -r)/build module
@@ -44,7 +47,7 @@ MODULE := kernel/ioasid.ko
 VM := scripts/vm.sh
 
 .PHONY: all module bpf cli tests bench-progs check check-debug stress lint bench bench-vfio \
-	bench-policy demo vm clean help install uninstall
+	bench-policy bench-scale demo vm clean help install uninstall
 
 PREFIX ?= /usr/local
 SBINDIR ?= $(PREFIX)/sbin
@@ -98,6 +101,10 @@ bench-vfio: all
 
 bench-policy: all
 	$(VM) -- scripts/bench-policy.sh
+
+# 1M mappings (and 1M PASIDs) of kernel objects need room.
+bench-scale: all
+	$(VM) --mem $(IOASID_BENCH_MEM) -- scripts/bench-scale.sh
 
 demo: all
 	$(VM) -- scripts/demo.sh
