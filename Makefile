@@ -45,6 +45,10 @@ export KVER KDIR
 
 MODULE := kernel/ioasid.ko
 VM := scripts/vm.sh
+# Benchmarks run without the guest's memory detectors (slub_debug with
+# stack traces at every allocation and free, KFENCE): they would measure
+# the detectors.
+BENCH_VM := IOASID_SLUB_DEBUG= IOASID_KFENCE_INTERVAL= $(VM)
 
 .PHONY: all module bpf cli tests bench-progs check check-debug stress lint bench bench-vfio \
 	bench-policy bench-scale demo vm clean help install uninstall
@@ -93,18 +97,18 @@ lint:
 # The bench's 1 GiB buffers (one 4K-scattered, one of huge pages) need room.
 IOASID_BENCH_MEM ?= 3G
 bench: all
-	$(VM) --mem $(IOASID_BENCH_MEM) -- scripts/bench.sh
-	$(VM) --mem $(IOASID_BENCH_MEM) -- scripts/bench-vfio.sh
+	$(BENCH_VM) --mem $(IOASID_BENCH_MEM) -- scripts/bench.sh
+	$(BENCH_VM) --mem $(IOASID_BENCH_MEM) -- scripts/bench-vfio.sh
 
 bench-vfio: all
-	$(VM) --mem $(IOASID_BENCH_MEM) -- scripts/bench-vfio.sh
+	$(BENCH_VM) --mem $(IOASID_BENCH_MEM) -- scripts/bench-vfio.sh
 
 bench-policy: all
-	$(VM) -- scripts/bench-policy.sh
+	$(BENCH_VM) -- scripts/bench-policy.sh
 
 # 1M mappings (and 1M PASIDs) of kernel objects need room.
 bench-scale: all
-	$(VM) --mem $(IOASID_BENCH_MEM) -- scripts/bench-scale.sh
+	$(BENCH_VM) --mem $(IOASID_BENCH_MEM) -- scripts/bench-scale.sh
 
 demo: all
 	$(VM) -- scripts/demo.sh
