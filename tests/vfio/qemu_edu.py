@@ -2,14 +2,15 @@
 # SPDX-License-Identifier: GPL-2.0
 """Debian's unmodified QEMU assigning an edu through vfio-pci, in the guest.
 
-qemu_edu.py BDF [--expect-refusal]
+qemu_edu.py BDF [--expect-refusal] [--check-pinned]
 
 QEMU starts with -S (its vCPUs never run) and -qtest stdio: this script
 drives the assigned edu's config space and BAR0 and QEMU's guest RAM over
 the qtest protocol, so the edu really DMAs through the container's
 mappings.  Prints "ok - ..." and "not ok - ..." lines (run.sh numbers
-them).  With
---expect-refusal, QEMU must fail to start and say why in one line.
+them).  With --expect-refusal, QEMU must fail to start and say why in one
+line.  With --check-pinned: after QEMU exits, ioasid.ko must hold no page pinned
+(IOASID_TEST_STATS, so ioasid.ko needs enable_test_interface=1).
 """
 import json
 import os
@@ -177,6 +178,12 @@ def main():
         ctxs = ioasidctl_json("ctx", "list") or []
         tap(not [c for c in ctxs if c.get("owner_tgid") == q.p.pid],
             "its context is gone")
+        if "--check-pinned" not in sys.argv:
+            return
+        pinned = subprocess.run(
+            [os.path.join(os.path.dirname(__file__), "vfio-seq"), "--pinned"],
+            capture_output=True, text=True).stdout.strip()
+        tap(pinned == "0", f"nothing stays pinned in ioasid.ko ({pinned or 'unknown'} pages)")
 
 
 if __name__ == "__main__":

@@ -111,7 +111,7 @@ numbered() {
 
 # Debian's unmodified QEMU, its vCPUs never started, the edu driven over
 # qtest; then refused at start by a quota below its RAM (64 MiB).
-numbered < <(python3 tests/vfio/qemu_edu.py "$bdf" 2>&1)
+numbered < <(python3 tests/vfio/qemu_edu.py "$bdf" --check-pinned 2>&1)
 if ioasidctl policy load dmaquota --set default_quota=$((16 << 20)) >/dev/null; then
 	numbered < <(python3 tests/vfio/qemu_edu.py "$bdf" --expect-refusal 2>&1)
 	ioasidctl policy unload >/dev/null || notok "vfio: policy unload"

@@ -11,6 +11,8 @@
  * apart.
  *
  *   vfio-seq --group N --bdf BDF [--seq NAME] [--list]
+ *   vfio-seq --pinned     pages ioasid.ko holds pinned, module-wide
+ *                         (IOASID_TEST_STATS: enable_test_interface=1)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -30,6 +32,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <linux/ioasid.h>
 
 #include "../edu_regs.h"
 
@@ -501,6 +505,18 @@ static const struct {
 	{ "memlock", seq_memlock },
 };
 
+static int print_pinned(void)
+{
+	struct ioasid_test t = { .size = sizeof(t), .op = IOASID_TEST_STATS };
+	int fd = open("/dev/ioasid", O_RDWR | O_CLOEXEC);
+
+	if (fd < 0 || ioctl(fd, IOASID_TEST, &t))
+		die("IOASID_TEST_STATS");
+	printf("%llu\n", (unsigned long long)t.stats.out_pinned_pages);
+	close(fd);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -508,6 +524,7 @@ int main(int argc, char **argv)
 		{ "bdf", required_argument, NULL, 'b' },
 		{ "seq", required_argument, NULL, 's' },
 		{ "list", no_argument, NULL, 'l' },
+		{ "pinned", no_argument, NULL, 'p' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *only = NULL;
@@ -524,6 +541,8 @@ int main(int argc, char **argv)
 		case 's':
 			only = optarg;
 			break;
+		case 'p':
+			return print_pinned();
 		case 'l':
 			for (size_t i = 0; i < sizeof(seqs) / sizeof(seqs[0]); i++)
 				printf("%s\n", seqs[i].name);
