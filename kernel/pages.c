@@ -86,17 +86,18 @@ static int ioasid_follow_pfn(struct mm_struct *mm, unsigned long va,
 			     bool write, unsigned long *pfn)
 {
 	struct follow_pfnmap_args args = { .address = va };
-	bool unlocked, faulted = false;
-	int rc;
+	bool unlocked;
+	int rc, tries;
 
-	for (;;) {
+	/* Looked up again after a fault: the VMA may have changed. */
+	for (tries = 0;; tries++) {
 		args.vma = vma_lookup(mm, va);
 		if (!args.vma || !(args.vma->vm_flags & VM_PFNMAP))
 			return -EFAULT;
 		rc = follow_pfnmap_start(&args);
 		if (!rc)
 			break;
-		if (faulted)
+		if (tries == 2)
 			return -EFAULT;
 		unlocked = false;
 		rc = fixup_user_fault(mm, va, FAULT_FLAG_REMOTE |
@@ -104,8 +105,6 @@ static int ioasid_follow_pfn(struct mm_struct *mm, unsigned long va,
 				      &unlocked);
 		if (rc)
 			return rc;
-		/* Looked up again either way: the VMA may have changed. */
-		faulted = !unlocked;
 	}
 	rc = write && !args.writable ? -EFAULT : 0;
 	*pfn = args.pfn;
