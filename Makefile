@@ -14,7 +14,8 @@
 #   make bench      map/unmap throughput in the guest, beside VFIO type1;
 #                   then bench-vfio: VFIO containers on type1 and ioasid_vfio
 #   make bench-policy  cost of a policy call per hook, against no policy
-#   make install    install ioasidctl, ioasidctl(8) and its bash completion
+#   make install    install ioasidctl, ioasidctl(8), its bash completion and
+#                   the netlink spec (share/ynl/specs/ioasid.yaml)
 #                   (PREFIX=/usr/local, DESTDIR for staging)
 #   make KDIR=/lib/modules/$(uname -r)/build module
 #                   build only ioasid.ko for another (>= 6.9) kernel tree
@@ -50,6 +51,7 @@ PREFIX ?= /usr/local
 SBINDIR ?= $(PREFIX)/sbin
 MANDIR ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+YNLSPECDIR ?= $(PREFIX)/share/ynl/specs
 
 all: module bpf cli tests bench-progs
 
@@ -113,11 +115,13 @@ install:
 	install -D -m 0644 docs/ioasidctl.8 $(DESTDIR)$(MANDIR)/man8/ioasidctl.8
 	install -D -m 0644 cli/ioasidctl.bash-completion \
 		$(DESTDIR)$(BASHCOMPDIR)/ioasidctl
+	install -D -m 0644 docs/netlink/ioasid.yaml $(DESTDIR)$(YNLSPECDIR)/ioasid.yaml
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/ioasidctl \
 		$(DESTDIR)$(MANDIR)/man8/ioasidctl.8 \
-		$(DESTDIR)$(BASHCOMPDIR)/ioasidctl
+		$(DESTDIR)$(BASHCOMPDIR)/ioasidctl \
+		$(DESTDIR)$(YNLSPECDIR)/ioasid.yaml
 
 clean:
 	rm -f kernel/*.o kernel/*.ko kernel/*.mod kernel/*.mod.[co] \

@@ -10,6 +10,11 @@
 set -u
 cd "$(dirname "$0")/.."
 
+# The kernel's ynl tool the cli suite's ynl.bats runs (scripts/setup.sh
+# extracts it there); the guest sees the host's cache over 9p.
+CACHE=${CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ioasid}
+export IOASID_YNL=${IOASID_YNL:-$CACHE/ynl}
+
 out=$(mktemp -d "${TMPDIR:-/tmp}/ioasid-check.XXXXXX")
 trap 'rm -rf "$out"' EXIT
 # The stress suite's run (IOASID_STRESS_DURATION, 60 s) comes on top of
