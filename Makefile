@@ -11,11 +11,13 @@
 #   make demo       build, boot the guest, show a policy changing a decision
 #   make vm         interactive shell in the test guest
 #   make lint       checkpatch and kernel-doc on the kernel sources
+#   make check-packages  build the Debian packages, lintian, DKMS build
 #   make bench      map/unmap throughput in the guest, beside VFIO type1;
 #                   then bench-vfio: VFIO containers on type1 and ioasid_vfio
 #   make bench-policy  cost of a policy call per hook, against no policy
-#   make install    install ioasidctl, ioasidctl(8), its bash completion and
-#                   the netlink spec (share/ynl/specs/ioasid.yaml)
+#   make install    install ioasidctl, ioasidctl(8), its bash completion,
+#                   the netlink spec (share/ynl/specs/ioasid.yaml), the unit
+#                   ioasid-policy.service, udev rules, /etc/ioasid/policy.conf
 #                   (PREFIX=/usr/local, DESTDIR for staging)
 #   make KDIR=/lib/modules/$(uname -r)/build module
 #                   build only ioasid.ko for another (>= 6.9) kernel tree
@@ -44,7 +46,7 @@ export KVER KDIR
 MODULE := kernel/ioasid.ko
 VM := scripts/vm.sh
 
-.PHONY: all module bpf cli tests bench-progs check check-debug stress lint bench bench-vfio \
+.PHONY: all module bpf cli tests bench-progs check check-debug check-packages stress lint bench bench-vfio \
 	bench-policy demo vm clean help install uninstall
 
 PREFIX ?= /usr/local
@@ -52,6 +54,10 @@ SBINDIR ?= $(PREFIX)/sbin
 MANDIR ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 YNLSPECDIR ?= $(PREFIX)/share/ynl/specs
+LIBEXECDIR ?= $(PREFIX)/libexec
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+UDEVRULESDIR ?= $(PREFIX)/lib/udev/rules.d
+SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
 
 all: module bpf cli tests bench-progs
 
@@ -89,6 +95,10 @@ stress: all
 lint:
 	@scripts/lint.sh | grep -v '^ok'
 
+# The Debian packages alone (make check runs this as its suite "packages").
+check-packages:
+	@tests/packages/check-packages.sh
+
 # The bench's 1 GiB buffers (one 4K-scattered, one of huge pages) need room.
 IOASID_BENCH_MEM ?= 3G
 bench: all
@@ -116,12 +126,25 @@ install:
 	install -D -m 0644 cli/ioasidctl.bash-completion \
 		$(DESTDIR)$(BASHCOMPDIR)/ioasidctl
 	install -D -m 0644 docs/netlink/ioasid.yaml $(DESTDIR)$(YNLSPECDIR)/ioasid.yaml
+	install -D -m 0755 dist/ioasid-policy $(DESTDIR)$(LIBEXECDIR)/ioasid/ioasid-policy
+	install -d $(DESTDIR)$(UNITDIR)
+	sed 's|/usr/libexec/|$(LIBEXECDIR)/|' dist/ioasid-policy.service \
+		>$(DESTDIR)$(UNITDIR)/ioasid-policy.service
+	install -D -m 0644 dist/60-ioasid.rules $(DESTDIR)$(UDEVRULESDIR)/60-ioasid.rules
+	@# The operator's files: never overwritten.
+	[ -e $(DESTDIR)$(SYSCONFDIR)/ioasid/policy.conf ] || \
+		install -D -m 0644 dist/policy.conf $(DESTDIR)$(SYSCONFDIR)/ioasid/policy.conf
+	[ -e $(DESTDIR)$(SYSCONFDIR)/modprobe.d/ioasid.conf ] || \
+		install -D -m 0644 dist/modprobe.conf $(DESTDIR)$(SYSCONFDIR)/modprobe.d/ioasid.conf
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/ioasidctl \
 		$(DESTDIR)$(MANDIR)/man8/ioasidctl.8 \
 		$(DESTDIR)$(BASHCOMPDIR)/ioasidctl \
-		$(DESTDIR)$(YNLSPECDIR)/ioasid.yaml
+		$(DESTDIR)$(YNLSPECDIR)/ioasid.yaml \
+		$(DESTDIR)$(LIBEXECDIR)/ioasid/ioasid-policy \
+		$(DESTDIR)$(UNITDIR)/ioasid-policy.service \
+		$(DESTDIR)$(UDEVRULESDIR)/60-ioasid.rules
 
 clean:
 	rm -f kernel/*.o kernel/*.ko kernel/*.mod kernel/*.mod.[co] \
@@ -132,4 +155,4 @@ clean:
 	$(MAKE) -C bench clean
 
 help:
-	@sed -n '3,24p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,/^$$/p' Makefile | sed 's/^# \{0,1\}//'
