@@ -12,6 +12,8 @@
 #   make vm         interactive shell in the test guest
 #   make lint       checkpatch and kernel-doc on the kernel sources
 #   make check-packages  build the Debian packages, lintian, DKMS build
+#   make check-trixie  every suite on Debian 13's kernel (module built in a
+#                   trixie chroot; also: make check KVER=6.12.N+deb13-amd64)
 #   make bench      map/unmap throughput in the guest, beside VFIO type1;
 #                   then bench-vfio: VFIO containers on type1 and ioasid_vfio
 #   make bench-policy  cost of a policy call per hook, against no policy
@@ -27,6 +29,13 @@
 
 SHELL := /bin/bash
 TOP := $(CURDIR)
+
+# Debian 13's kernels (make check KVER=6.12.N+deb13-amd64): their headers
+# need trixie's compiler, so scripts/check-trixie.sh builds the module in a
+# trixie chroot, and the rest as for the default (Debian 12) target.
+ifneq ($(findstring +deb13-,$(KVER)),)
+  TRIXIE_KVER := $(KVER)
+endif
 
 ifeq ($(origin KDIR),undefined)
   ifeq ($(NO_SETUP),)
@@ -46,7 +55,7 @@ export KVER KDIR
 MODULE := kernel/ioasid.ko
 VM := scripts/vm.sh
 
-.PHONY: all module bpf cli tests bench-progs check check-debug check-packages stress lint bench bench-vfio \
+.PHONY: all module bpf cli tests bench-progs check check-debug check-packages check-trixie stress lint bench bench-vfio \
 	bench-policy demo vm clean help install uninstall
 
 PREFIX ?= /usr/local
@@ -76,8 +85,17 @@ tests: cli
 bench-progs:
 	$(MAKE) -C bench
 
+ifeq ($(TRIXIE_KVER),)
 check: all
 	@tests/check.sh
+else
+check:
+	@scripts/check-trixie.sh $(TRIXIE_KVER)
+endif
+
+# Every suite on Debian 13's kernel (the newest; KVER=...+deb13-amd64 picks one).
+check-trixie:
+	@scripts/check-trixie.sh $(TRIXIE_KVER)
 
 # Builds the debug kernel the first time (about 30 min on 2 CPUs) and
 # ioasid.ko against it in ~/.cache/ioasid/debug-build (kernel/ioasid.ko is

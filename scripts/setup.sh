@@ -43,7 +43,7 @@ BASE_PKGS="build-essential make clang llvm lld libelf-dev zlib1g-dev pkg-config
 	dwarves bats busybox-static qemu-system-x86 kmod cpio xz-utils zstd
 	libcriterion-dev libjansson-dev libmnl-dev jq bpftrace python3 file
 	bash-completion python3-yaml python3-jsonschema
-	debhelper dh-dkms dkms lintian"
+	debhelper dh-dkms dkms lintian debootstrap"
 # Packages that must come from bookworm-backports (libbpf >= 1.4 finds module
 # struct_ops types; bookworm's 1.1 does not).
 BPO_PKGS="libbpf-dev bpftool"
