@@ -11,13 +11,18 @@
 #   make demo       build, boot the guest, show a policy changing a decision
 #   make vm         interactive shell in the test guest
 #   make lint       checkpatch and kernel-doc on the kernel sources
+#   make check-packages  build the Debian packages, lintian, DKMS build
+#   make check-trixie  every suite on Debian 13's kernel (module built in a
+#                   trixie chroot; also: make check KVER=6.12.N+deb13-amd64)
 #   make bench      map/unmap throughput in the guest, beside VFIO type1;
 #                   then bench-vfio: VFIO containers on type1 and ioasid_vfio
 #   make bench-policy  cost of a policy call per hook, against no policy
 #   make bench-scale   cost of a 4 KiB map/unmap, a PASID alloc and the
 #                   dumps at 1k..1M existing objects (native, VFIO on
 #                   ioasid_vfio and type1)
-#   make install    install ioasidctl, ioasidctl(8) and its bash completion
+#   make install    install ioasidctl, ioasidctl(8), its bash completion,
+#                   the netlink spec (share/ynl/specs/ioasid.yaml), the unit
+#                   ioasid-policy.service, udev rules, /etc/ioasid/policy.conf
 #                   (PREFIX=/usr/local, DESTDIR for staging)
 #   make KDIR=/lib/modules/$(uname -r)/build module
 #                   build only ioasid.ko for another (>= 6.9) kernel tree
@@ -27,6 +32,13 @@
 
 SHELL := /bin/bash
 TOP := $(CURDIR)
+
+# Debian 13's kernels (make check KVER=6.12.N+deb13-amd64): their headers
+# need trixie's compiler, so scripts/check-trixie.sh builds the module in a
+# trixie chroot, and the rest as for the default (Debian 12) target.
+ifneq ($(findstring +deb13-,$(KVER)),)
+  TRIXIE_KVER := $(KVER)
+endif
 
 ifeq ($(origin KDIR),undefined)
   ifeq ($(NO_SETUP),)
@@ -50,13 +62,18 @@ VM := scripts/vm.sh
 # the detectors.
 BENCH_VM := IOASID_SLUB_DEBUG= IOASID_KFENCE_INTERVAL= $(VM)
 
-.PHONY: all module bpf cli tests bench-progs check check-debug stress lint bench bench-vfio \
-	bench-policy bench-scale demo vm clean help install uninstall
+.PHONY: all module bpf cli tests bench-progs check check-debug check-packages check-trixie \
+	stress lint bench bench-vfio bench-policy bench-scale demo vm clean help install uninstall
 
 PREFIX ?= /usr/local
 SBINDIR ?= $(PREFIX)/sbin
 MANDIR ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+YNLSPECDIR ?= $(PREFIX)/share/ynl/specs
+LIBEXECDIR ?= $(PREFIX)/libexec
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+UDEVRULESDIR ?= $(PREFIX)/lib/udev/rules.d
+SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
 
 all: module bpf cli tests bench-progs
 
@@ -75,8 +92,17 @@ tests: cli
 bench-progs:
 	$(MAKE) -C bench
 
+ifeq ($(TRIXIE_KVER),)
 check: all
 	@tests/check.sh
+else
+check:
+	@scripts/check-trixie.sh $(TRIXIE_KVER)
+endif
+
+# Every suite on Debian 13's kernel (the newest; KVER=...+deb13-amd64 picks one).
+check-trixie:
+	@scripts/check-trixie.sh $(TRIXIE_KVER)
 
 # Builds the debug kernel the first time (about 30 min on 2 CPUs) and
 # ioasid.ko against it in ~/.cache/ioasid/debug-build (kernel/ioasid.ko is
@@ -93,6 +119,10 @@ stress: all
 
 lint:
 	@scripts/lint.sh | grep -v '^ok'
+
+# The Debian packages alone (make check runs this as its suite "packages").
+check-packages:
+	@tests/packages/check-packages.sh
 
 # The bench's 1 GiB buffers (one 4K-scattered, one of huge pages) need room.
 IOASID_BENCH_MEM ?= 3G
@@ -124,11 +154,26 @@ install:
 	install -D -m 0644 docs/ioasidctl.8 $(DESTDIR)$(MANDIR)/man8/ioasidctl.8
 	install -D -m 0644 cli/ioasidctl.bash-completion \
 		$(DESTDIR)$(BASHCOMPDIR)/ioasidctl
+	install -D -m 0644 docs/netlink/ioasid.yaml $(DESTDIR)$(YNLSPECDIR)/ioasid.yaml
+	install -D -m 0755 dist/ioasid-policy $(DESTDIR)$(LIBEXECDIR)/ioasid/ioasid-policy
+	install -d $(DESTDIR)$(UNITDIR)
+	sed 's|/usr/libexec/|$(LIBEXECDIR)/|' dist/ioasid-policy.service \
+		>$(DESTDIR)$(UNITDIR)/ioasid-policy.service
+	install -D -m 0644 dist/60-ioasid.rules $(DESTDIR)$(UDEVRULESDIR)/60-ioasid.rules
+	@# The operator's files: never overwritten.
+	[ -e $(DESTDIR)$(SYSCONFDIR)/ioasid/policy.conf ] || \
+		install -D -m 0644 dist/policy.conf $(DESTDIR)$(SYSCONFDIR)/ioasid/policy.conf
+	[ -e $(DESTDIR)$(SYSCONFDIR)/modprobe.d/ioasid.conf ] || \
+		install -D -m 0644 dist/modprobe.conf $(DESTDIR)$(SYSCONFDIR)/modprobe.d/ioasid.conf
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/ioasidctl \
 		$(DESTDIR)$(MANDIR)/man8/ioasidctl.8 \
-		$(DESTDIR)$(BASHCOMPDIR)/ioasidctl
+		$(DESTDIR)$(BASHCOMPDIR)/ioasidctl \
+		$(DESTDIR)$(YNLSPECDIR)/ioasid.yaml \
+		$(DESTDIR)$(LIBEXECDIR)/ioasid/ioasid-policy \
+		$(DESTDIR)$(UNITDIR)/ioasid-policy.service \
+		$(DESTDIR)$(UDEVRULESDIR)/60-ioasid.rules
 
 clean:
 	rm -f kernel/*.o kernel/*.ko kernel/*.mod kernel/*.mod.[co] \
@@ -139,4 +184,4 @@ clean:
 	$(MAKE) -C bench clean
 
 help:
-	@sed -n '3,24p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,/^$$/p' Makefile | sed 's/^# \{0,1\}//'

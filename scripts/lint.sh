@@ -3,7 +3,8 @@
 #
 # Kernel style checks of the module's sources, as TAP on stdout: one test
 # per file for checkpatch.pl (no errors, no warnings) and one per file for
-# kernel-doc (no warnings).  checkpatch.pl is not in the headers package:
+# kernel-doc (no warnings); and one for the netlink spec against the uAPI
+# header (tests/netlink/spec-check.py).  checkpatch.pl is not in the headers package:
 # it is taken, once, from Debian's linux-source package of the target
 # kernel series and kept in $CACHE.
 set -uo pipefail
@@ -59,4 +60,15 @@ for f in $files; do
 		echo "$out" | sed 's/^/# /'
 	fi
 done
+# The netlink spec (docs/netlink/ioasid.yaml) against the kernel's schema
+# and the uAPI header: names, values, types (setup.sh extracted the schema).
+n=$((n + 1))
+schema=$CACHE/ynl/Documentation/netlink/genetlink-legacy.yaml
+if out=$(/usr/bin/python3 tests/netlink/spec-check.py docs/netlink/ioasid.yaml \
+		include/uapi/linux/ioasid_netlink.h "$schema" 2>&1); then
+	echo "ok $n - netlink spec valid and agrees with include/uapi/linux/ioasid_netlink.h"
+else
+	echo "not ok $n - netlink spec valid and agrees with include/uapi/linux/ioasid_netlink.h"
+	echo "$out" | sed 's/^/# /'
+fi
 echo "1..$n"

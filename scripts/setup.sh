@@ -42,7 +42,8 @@ apt_update() {
 BASE_PKGS="build-essential make clang llvm lld libelf-dev zlib1g-dev pkg-config
 	dwarves bats busybox-static qemu-system-x86 kmod cpio xz-utils zstd
 	libcriterion-dev libjansson-dev libmnl-dev jq bpftrace python3 file
-	bash-completion"
+	bash-completion python3-yaml python3-jsonschema
+	debhelper dh-dkms dkms lintian debootstrap"
 # Packages that must come from bookworm-backports (libbpf >= 1.4 finds module
 # struct_ops types; bookworm's 1.1 does not).
 BPO_PKGS="libbpf-dev bpftool"
@@ -142,8 +143,33 @@ extract_image() {
 	touch "$root/.done"
 }
 
+# The kernel's own netlink tools: ynl (tools/net/ynl) and the netlink spec
+# schemas and specs (Documentation/netlink), from Debian's linux-source of
+# the target kernel's series, extracted once into $CACHE/ynl (never
+# installed).  tests/cli/ynl.bats runs ynl's cli.py against the module with
+# docs/netlink/ioasid.yaml; tests/netlink/spec-check.py validates the spec.
+extract_ynl() {
+	local series dir=$CACHE/ynl tmp
+	series=$(echo "$1" | cut -d. -f1-2)
+	[ "$(cat "$dir/.done" 2>/dev/null)" = "linux-source-$series" ] && return
+	apt_update
+	log "extracting tools/net/ynl and Documentation/netlink of linux-source-$series into $dir"
+	tmp=$(mktemp -d)
+	(cd "$tmp" && apt-get -q -o APT::Sandbox::User=root download \
+		"linux-source-$series" >/dev/null)
+	dpkg-deb --fsys-tarfile "$tmp"/linux-source-"$series"_*.deb |
+		tar -x -O --wildcards "*/linux-source-$series.tar.xz" |
+		tar -xJ -C "$tmp" "linux-source-$series/tools/net/ynl" \
+			"linux-source-$series/Documentation/netlink"
+	rm -rf "$dir" && mkdir -p "$dir"
+	mv "$tmp/linux-source-$series/tools" "$tmp/linux-source-$series/Documentation" "$dir/"
+	rm -rf "$tmp"
+	echo "linux-source-$series" >"$dir/.done"
+}
+
 install_toolchain
 kver=$(pick_kver)
 install_headers "$kver"
 extract_image "$kver"
+extract_ynl "$kver"
 echo "$kver"

@@ -10,6 +10,11 @@
 set -u
 cd "$(dirname "$0")/.."
 
+# The kernel's ynl tool the cli suite's ynl.bats runs (scripts/setup.sh
+# extracts it there); the guest sees the host's cache over 9p.
+CACHE=${CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ioasid}
+export IOASID_YNL=${IOASID_YNL:-$CACHE/ynl}
+
 out=$(mktemp -d "${TMPDIR:-/tmp}/ioasid-check.XXXXXX")
 trap 'rm -rf "$out"' EXIT
 # The stress suite's run (IOASID_STRESS_DURATION, 60 s) comes on top of
@@ -27,6 +32,13 @@ if [[ " ${IOASID_SUITES:-lint} " == *" lint "* ]]; then
 	scripts/lint.sh >"$out/results/lint.tap"
 	grep -A3 '^not ok' "$out/results/lint.tap"
 fi
+# The Debian packages: built, linted, unpacked, DKMS-built, on the host.
+if [[ " ${IOASID_SUITES:-packages} " == *" packages "* ]]; then
+	mkdir -p "$out/results"
+	echo "=== suite packages"
+	tests/packages/check-packages.sh >"$out/results/packages.tap"
+	grep -A20 '^not ok' "$out/results/packages.tap"
+fi
 
 if [ -n "${IOASID_KEEP:-}" ]; then
 	mkdir -p "$IOASID_KEEP"
@@ -37,7 +49,7 @@ total_pass=0
 total_fail=0
 total_skip=0
 printf '\n%-10s %7s %7s %7s\n' suite passed failed skipped
-for suite in ${IOASID_SUITES:-uapi cli vfio stress lint} kernel; do
+for suite in ${IOASID_SUITES:-uapi cli vfio stress lint packages} kernel; do
 	tap=$out/results/$suite.tap
 	if [ ! -s "$tap" ]; then
 		printf '%-10s  no results (suite did not run)\n' "$suite"

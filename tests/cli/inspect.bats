@@ -6,29 +6,6 @@
 
 load helpers
 
-# hold [ioasidhold options]: start a holder, wait for its "ready" line and
-# set HOLD_PID, HOLD_IOAS, HOLD_NESTED, HOLD_DEV, HOLD_GROUP, HOLD_PASID,
-# HOLD_SOURCE and HOLD_CTX (its first context, found by owner tgid).
-# HOLD_WAIT: tenths of a second to wait for it (100).
-hold() {
-	local out=$BATS_TEST_TMPDIR/hold.$RANDOM line i
-	ioasidhold "$@" >"$out" 2>&1 3>&- &
-	HOLDERS="${HOLDERS:-} $!"
-	for i in $(seq "${HOLD_WAIT:-100}"); do
-		line=$(grep -m1 '^ready' "$out") && break
-		if ! kill -0 $! 2>/dev/null; then
-			cat "$out" >&2
-			return 1
-		fi
-		sleep 0.1
-	done
-	[ -n "$line" ] || { echo "holder not ready: $(cat "$out")" >&2; return 1; }
-	eval "$(sed 's/^ready //; s/\([a-z]*\)=/HOLD_\U\1=/g' <<<"$line")"
-	HOLD_CTX=$(ioasidctl -j ctx list |
-		jq --argjson p "$HOLD_PID" '[.[] | select(.owner_tgid == $p) | .ctx] | min')
-	[ "$HOLD_CTX" != null ]
-}
-
 setup() { no_policy; HOLDERS=; }
 
 teardown() {
