@@ -44,9 +44,12 @@ for f in kernel/Kbuild kernel/*.[ch] kernel/vfio/*.[ch] kernel/vfio/*.sh; do
 	case $f in *.mod.c | */vfio_layout.h) continue ;; esac
 	sync_file "$f" "$bdir/$f"
 done
-find "$bdir/include" -type f 2>/dev/null | while read -r f; do
-	[ -e "${f#"$bdir"/}" ] || rm -f "$f"
-done
+# (Absent on the first run: find's failure would end the script.)
+if [ -d "$bdir/include" ]; then
+	find "$bdir/include" -type f | while read -r f; do
+		[ -e "${f#"$bdir"/}" ] || rm -f "$f"
+	done
+fi
 find include -type f | while read -r f; do sync_file "$f" "$bdir/$f"; done
 echo "check-debug: building ioasid.ko for $kver in $bdir/kernel" >&2
 make -s -C "$kdir" M="$bdir/kernel" modules
