@@ -24,13 +24,7 @@ theirs=0000:00:02.0
 limit=2000000
 out=$(mktemp -d)
 fail() { echo "bench-scale: FAILED: $*" >&2; exit 1; }
-give() {	# give BDF DRIVER
-	local dev=/sys/bus/pci/devices/$1
-	[ -e "$dev/driver" ] && echo "$1" >"$dev/driver/unbind"
-	echo "$2" >"$dev/driver_override"
-	echo "$1" >/sys/bus/pci/drivers_probe
-	[ "$(basename "$(readlink "$dev/driver")")" = "$2" ] || fail "could not bind $1 to $2"
-}
+. scripts/bench-lib.sh
 
 dmesg -C
 lsmod | grep -q '^ioasid ' || insmod kernel/ioasid.ko || fail "insmod ioasid.ko"

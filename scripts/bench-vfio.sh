@@ -20,13 +20,7 @@ max=${IOASID_BENCH_MAX_MIB:-1024}
 a=0000:00:01.0
 b=0000:00:02.0
 fail() { echo "bench-vfio: FAILED: $*" >&2; exit 1; }
-give() {	# give BDF DRIVER
-	local dev=/sys/bus/pci/devices/$1
-	[ -e "$dev/driver" ] && echo "$1" >"$dev/driver/unbind"
-	echo "$2" >"$dev/driver_override"
-	echo "$1" >/sys/bus/pci/drivers_probe
-	[ "$(basename "$(readlink "$dev/driver")")" = "$2" ] || fail "could not bind $1 to $2"
-}
+. scripts/bench-lib.sh
 group_of() { basename "$(readlink "/sys/bus/pci/devices/$1/iommu_group")"; }
 
 lsmod | grep -q '^ioasid ' || insmod kernel/ioasid.ko || fail "insmod ioasid.ko"

@@ -24,15 +24,7 @@ fail() {
 	exit 1
 }
 
-give() {	# give BDF DRIVER
-	local dev=/sys/bus/pci/devices/$1
-	[ -e "$dev" ] || fail "no PCI device $1 in the guest"
-	[ -e "$dev/driver" ] && echo "$1" >"$dev/driver/unbind"
-	echo "$2" >"$dev/driver_override"
-	echo "$1" >/sys/bus/pci/drivers_probe
-	[ "$(basename "$(readlink "$dev/driver")")" = "$2" ] ||
-		fail "could not bind $1 to $2"
-}
+. scripts/bench-lib.sh
 
 [ -x "$bench" ] || fail "$bench is not built (make -C bench)"
 dmesg -C

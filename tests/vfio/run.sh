@@ -27,14 +27,9 @@ done
 [ -n "$bdf" ] || bail "an edu alone in its IOMMU group"
 modprobe vfio-pci || bail "modprobe vfio-pci"
 dev=/sys/bus/pci/devices/$bdf
-# The suites after this one find the edu on its driver again.
-give() {
-	[ -e "$dev/driver" ] && echo "$bdf" >"$dev/driver/unbind"
-	echo "$1" >"$dev/driver_override"
-	echo "$bdf" >/sys/bus/pci/drivers_probe
-}
 driver_of() { basename "$(readlink "/sys/bus/pci/devices/$1/driver" 2>/dev/null)" 2>/dev/null; }
-# Back to the driver it had (or to none).
+# Bind to a driver (back to the one it had, at the end, so the suites
+# after this one find the edu on its driver again), or to none.
 restore() {
 	local dev=/sys/bus/pci/devices/$1
 	[ -e "$dev/driver" ] && echo "$1" >"$dev/driver/unbind"
@@ -44,7 +39,7 @@ restore() {
 was=$(driver_of "$bdf")
 declare -A had
 trap 'rm -rf "$out"; restore "$bdf" "$was"; for s in "${!had[@]}"; do restore "$s" "${had[$s]}"; done' EXIT
-give vfio-pci
+restore "$bdf" vfio-pci
 [ "$(basename "$(readlink "$dev/driver")")" = vfio-pci ] || bail "bind $bdf to vfio-pci"
 group=$(basename "$(readlink "$dev/iommu_group")")
 echo "# edu $bdf on vfio-pci, group $group"
