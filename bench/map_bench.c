@@ -32,6 +32,7 @@
 #include <linux/ioasid.h>
 #include <linux/vfio.h>
 
+#include "die.h"
 #include "stats.h"
 
 #define PG		4096ull
@@ -45,21 +46,6 @@ static const uint64_t sizes[] = {
 	4ull << 10, 64ull << 10, 2ull << 20, 64ull << 20, 256ull << 20, 1ull << 30,
 };
 #define NSIZES	(sizeof(sizes) / sizeof(sizes[0]))
-
-static void __attribute__((noreturn, format(printf, 1, 2)))
-die(const char *fmt, ...)
-{
-	int err = errno;
-	va_list ap;
-
-	fflush(stdout);
-	fprintf(stderr, "map_bench: FAILED: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, ": %s (errno %d)\n", strerror(err), err);
-	exit(1);
-}
 
 static const char *size_str(uint64_t len)
 {

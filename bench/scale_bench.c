@@ -36,6 +36,7 @@
 #include <linux/ioasid.h>
 #include <linux/vfio.h>
 
+#include "die.h"
 #include "stats.h"
 
 #define PG		4096ull
@@ -43,21 +44,6 @@
 #define BASE		0x100000000ull	/* above the 32-bit reserved ranges */
 #define MAX_LEVELS	8
 #define RW		(IOASID_IOAS_MAP_READABLE | IOASID_IOAS_MAP_WRITEABLE)
-
-static void __attribute__((noreturn, format(printf, 1, 2)))
-die(const char *fmt, ...)
-{
-	int err = errno;
-	va_list ap;
-
-	fflush(stdout);
-	fprintf(stderr, "scale_bench: FAILED: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, ": %s (errno %d)\n", strerror(err), err);
-	exit(1);
-}
 
 struct target {
 	bool vfio;
@@ -212,6 +198,7 @@ static void row(const char *api, const char *what, uint64_t n, double ns)
 
 static void level(struct target *t, const char *api, uint64_t n, int reps)
 {
+	static uint64_t iovas[100000];	/* --reps at most */
 	double t0, v[3][8];
 	int runs = 3;
 
@@ -239,8 +226,6 @@ static void level(struct target *t, const char *api, uint64_t n, int reps)
 	row(api, "pair", n, median(v[2], runs));
 	if (t->vfio)
 		return;
-	static uint64_t iovas[100000];
-
 	for (int r = 0; r < runs; r++) {
 		t0 = now();
 		for (int k = 0; k < reps; k++)
