@@ -15,10 +15,18 @@
  *
  * and prints ns per pair and the difference to no policy (the cost of the
  * hooks of that pair, plus the filling of their context).  A policy without
- * a hook for a pair costs only the check that it has none.  It prints,
- * never asserts.
+ * a hook for a pair costs only the check that it has none.  Every run of
+ * a policy is paired with a run without policy just before it, and the
+ * difference is the median of the differences within pairs: the runs
+ * drift by +-20% over a minute under TCG, far more than a hook costs.  It
+ * prints, never asserts.
  *
- *   policy_cost [--pairs N] [--reps N] [--top DIR]
+ *   policy_cost [--pairs N] [--reps N] [--top DIR] [--only LABEL,...]
+ *               [--op pasid|attach|map|bind]
+ *
+ * --only runs the named configurations only (the differences are then to
+ * the first one named; one name: its runs only, for a profile), --op one
+ * pair only.
  *
  * Run in the guest by scripts/bench-policy.sh (make bench-policy).
  */
@@ -61,8 +69,26 @@ static const struct config configs[] = {
 };
 
 static const char *top = ".";
+static const char *only;
+static int one_op = -1;
 static long pairs = 100000;
 static int reps = 3;
+
+/* Is @label in the comma-separated --only list (or is there none)? */
+static int selected(const char *label)
+{
+	size_t n = strlen(label);
+
+	if (!only)
+		return 1;
+	for (const char *p = only; p; p = strchr(p, ',')) {
+		if (*p == ',')
+			p++;
+		if (!strncmp(p, label, n) && (p[n] == ',' || !p[n]))
+			return 1;
+	}
+	return 0;
+}
 
 static void die(const char *what)
 {
@@ -247,26 +273,46 @@ static void one_pair(int op)
 	}
 }
 
-/* ns per pair: the median of @reps runs of @n pairs. */
+/* ns per pair of one run of @n pairs. */
 static double time_op(int op, long n)
 {
-	double runs[16];
+	double t0;
 
 	if (op != OP_BIND)
 		bind();
 	for (long i = 0; i < n / 10 + 1; i++)	/* warm up */
 		one_pair(op);
-	for (int r = 0; r < reps; r++) {
-		double t0 = now_ns();
-
-		for (long i = 0; i < n; i++)
-			one_pair(op);
-		runs[r] = (now_ns() - t0) / n;
-	}
+	t0 = now_ns();
+	for (long i = 0; i < n; i++)
+		one_pair(op);
+	t0 = (now_ns() - t0) / n;
 	if (op != OP_BIND)
 		unbind();
-	qsort(runs, reps, sizeof(runs[0]), cmp_double);
-	return runs[reps / 2];
+	return t0;
+}
+
+/* One run of every pair (or of --op) with configuration @c loaded. */
+static void run_config(size_t c, double out[][64], int r)
+{
+	struct loaded l = policy_load(&configs[c]);
+
+	/*
+	 * Loading (and the last unload) leave deferred work behind: RCU
+	 * callbacks freeing the old programs, JIT images, the trace buffer
+	 * of audit's prints.  Let it run before the clock does.
+	 */
+	usleep(200000);
+	for (int op = 0; op < NR_OPS; op++)
+		if (one_op < 0 || op == one_op)
+			out[op][r] = time_op(op, op == OP_PASID ?
+					     pairs : pairs / 5);
+	policy_unload(&l);
+}
+
+static double median(double *runs, int n)
+{
+	qsort(runs, n, sizeof(runs[0]), cmp_double);
+	return runs[n / 2];
 }
 
 int main(int argc, char **argv)
@@ -275,13 +321,16 @@ int main(int argc, char **argv)
 		{ "pairs", required_argument, NULL, 'n' },
 		{ "reps", required_argument, NULL, 'r' },
 		{ "top", required_argument, NULL, 't' },
+		{ "only", required_argument, NULL, 'o' },
+		{ "op", required_argument, NULL, 'p' },
 		{ 0 }
 	};
-	double base[NR_OPS], ns[NR_OPS];
-	size_t nc = sizeof(configs) / sizeof(configs[0]);
+	enum { NC = sizeof(configs) / sizeof(configs[0]) };
+	static double runs[NC][NR_OPS][64], base_runs[NC][NR_OPS][64];
+	size_t sel[NC], nsel = 0;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "n:r:t:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "n:r:t:o:p:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'n':
 			pairs = strtol(optarg, NULL, 0);
@@ -292,36 +341,83 @@ int main(int argc, char **argv)
 		case 't':
 			top = optarg;
 			break;
+		case 'o':
+			only = optarg;
+			break;
+		case 'p':
+			for (one_op = NR_OPS - 1; one_op >= 0; one_op--)
+				if (!strcmp(optarg, op_names[one_op]))
+					break;
+			if (one_op < 0) {
+				fprintf(stderr, "policy_cost: --op pasid, attach, map or bind\n");
+				return 2;
+			}
+			break;
 		default:
-			fprintf(stderr, "usage: policy_cost [--pairs N] [--reps N] [--top DIR]\n");
+			fprintf(stderr, "usage: policy_cost [--pairs N] [--reps N] [--top DIR] [--only LABEL,...] [--op OP]\n");
 			return 2;
 		}
 	}
-	if (pairs < 1 || reps < 1 || reps > 16) {
-		fprintf(stderr, "policy_cost: --pairs >= 1, --reps 1..16\n");
+	if (pairs < 1 || reps < 1 || reps > 64) {
+		fprintf(stderr, "policy_cost: --pairs >= 1, --reps 1..64\n");
+		return 2;
+	}
+	for (size_t i = 0; i < NC; i++)
+		if (selected(configs[i].label))
+			sel[nsel++] = i;
+	if (!nsel) {
+		fprintf(stderr, "policy_cost: --only names none of the configurations\n");
 		return 2;
 	}
 	libbpf_set_print(NULL);
 	setup();
-	printf("policy_cost: ns per pair of ioctls (median of %d runs of %ld pairs; attach, map and bind: %ld pairs)\n",
+	printf("policy_cost: ns per pair of ioctls (%d runs of %ld pairs, each paired with a run without policy just before it; attach, map and bind: %ld pairs; +hooks: median difference within pairs)\n",
 	       reps, pairs, pairs / 5);
+	/*
+	 * Each run of a configuration is paired with a run of the first
+	 * (no policy) just before it; the cost is the median of the
+	 * differences within pairs, so that the slow drifts of an emulated
+	 * machine cancel out.
+	 */
+	for (int r = 0; r < reps; r++)
+		for (size_t k = nsel > 1; k < nsel; k++) {
+			run_config(sel[0], base_runs[sel[k]], r);
+			run_config(sel[k], runs[sel[k]], r);
+		}
 	printf("%-12s", "policy");
 	for (int op = 0; op < NR_OPS; op++)
-		printf(" %9s %8s", op_names[op], "+hooks");
+		printf(" %9s %8s %6s", op_names[op], "+hooks", "");
 	printf("\n");
-	for (size_t i = 0; i < nc; i++) {
-		struct loaded l = policy_load(&configs[i]);
+	for (size_t k = nsel > 1; k < nsel; k++) {
+		printf("%-12s", configs[sel[k]].label);
+		for (int op = 0; op < NR_OPS; op++) {
+			double d[64], q[64];
 
-		for (int op = 0; op < NR_OPS; op++)
-			ns[op] = time_op(op, op == OP_PASID ? pairs : pairs / 5);
-		policy_unload(&l);
-		if (!i)
-			memcpy(base, ns, sizeof(base));
-		printf("%-12s", configs[i].label);
-		for (int op = 0; op < NR_OPS; op++)
-			printf(" %9.0f %+8.0f", ns[op], ns[op] - base[op]);
+			for (int r = 0; r < reps; r++) {
+				d[r] = runs[sel[k]][op][r] -
+				       base_runs[sel[k]][op][r];
+				q[r] = base_runs[sel[k]][op][r] > 0 ?
+				       d[r] / base_runs[sel[k]][op][r] : 0;
+			}
+			printf(" %9.0f %+8.0f %+5.0f%%",
+			       median(runs[sel[k]][op], reps), median(d, reps),
+			       100 * median(q, reps));
+		}
 		printf("\n");
-		fflush(stdout);
+	}
+	if (nsel > 1) {
+		double all[NC * 64];
+		int n;
+
+		printf("%-12s", configs[sel[0]].label);
+		for (int op = 0; op < NR_OPS; op++) {
+			n = 0;
+			for (size_t k = 1; k < nsel; k++)
+				for (int r = 0; r < reps; r++)
+					all[n++] = base_runs[sel[k]][op][r];
+			printf(" %9.0f %8s %6s", median(all, n), "", "");
+		}
+		printf("   (the runs paired with the others)\n");
 	}
 	return 0;
 }
