@@ -149,19 +149,20 @@ static int list_objects(int argc, const struct listing *l)
 
 static void ctx_row(json_t *o)
 {
-	printf("%-5lld %-8lld %-6lld %-16s %-8lld %7lld %5lld %7lld %6lld %12lld %8lld\n",
+	printf("%-5lld %-8lld %-6lld %-16s %-8lld %7lld %5lld %7lld %6lld %12lld %8lld %13lld %13lld\n",
 	       num(o, "ctx"), num(o, "owner_tgid"), num(o, "owner_uid"),
 	       str(o, "owner_comm"), num(o, "owner_cgroup_id"),
 	       num(o, "nr_objects"), num(o, "nr_ioas"), num(o, "nr_devices"),
 	       num(o, "nr_pasids"), num(o, "mapped_bytes"),
-	       num(o, "pinned_pages"));
+	       num(o, "pinned_pages"), num(o, "tenant_mapped_bytes"),
+	       num(o, "tenant_nr_pasids"));
 }
 
 static int cmd_ctx_list(int argc, char **argv)
 {
 	static const struct listing l = {
 		"ctx list", IOASID_NL_CMD_CTX_GET, NULL,
-		"CTX   TGID     UID    COMM             CGROUP   OBJECTS  IOAS DEVICES PASIDS       MAPPED   PINNED\n",
+		"CTX   TGID     UID    COMM             CGROUP   OBJECTS  IOAS DEVICES PASIDS       MAPPED   PINNED CGROUP-MAPPED CGROUP-PASIDS\n",
 		ctx_row,
 	};
 

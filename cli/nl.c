@@ -106,6 +106,9 @@ static const struct {
 	[IOASID_NL_A_HOOK_ERR] = { "err", V_S32 },
 	[IOASID_NL_A_POLICY_ACTION] = { "action", V_STR },
 	[IOASID_NL_A_POLICY_OLD_NAME] = { "old_policy", V_STR },
+	[IOASID_NL_A_TENANT_NR_CTXS] = { "tenant_nr_ctxs", V_U32 },
+	[IOASID_NL_A_TENANT_MAPPED_BYTES] = { "tenant_mapped_bytes", V_U64 },
+	[IOASID_NL_A_TENANT_NR_PASIDS] = { "tenant_nr_pasids", V_U32 },
 };
 
 /* [IOASID_NL_EVENT_CTX_CREATE] = "ctx_create", ...: from the uAPI enum. */

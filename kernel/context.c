@@ -324,10 +324,16 @@ int ioasid_ctx_open(struct inode *inode, struct file *file)
 	ctx->owner.owner_uid = from_kuid_munged(&init_user_ns, current_uid());
 	ctx->owner.owner_cgroup_id = ioasid_current_cgroup_id();
 	get_task_comm(ctx->owner_comm, current);
+	ctx->tenant = ioasid_tenant_get(ctx->owner.owner_cgroup_id);
+	if (IS_ERR(ctx->tenant)) {
+		kfree(ctx);
+		return PTR_ERR(ctx->tenant);
+	}
 
 	rc = xa_alloc_cyclic(&ioasid_ctx_ids, &ctx->id, ctx, xa_limit_32b,
 			     &ioasid_ctx_next_id, GFP_KERNEL);
 	if (rc < 0) {
+		ioasid_tenant_put(ctx->tenant);
 		kfree(ctx);
 		return rc;
 	}
@@ -388,6 +394,7 @@ void ioasid_ctx_destroy(struct ioasid_ctx *ctx)
 	}
 	xa_destroy(&ctx->objects);
 	xa_destroy(&ctx->pasids);
+	ioasid_tenant_put(ctx->tenant);
 	trace_ioasid_ctx_destroy(ctx->id);
 	kfree(ctx);
 }
@@ -457,4 +464,7 @@ void ioasid_ctx_get_info(struct ioasid_ctx *ctx, struct ioasid_ctx_info *info)
 	xa_unlock(&ctx->objects);
 	info->mapped_bytes = atomic64_read(&ctx->mapped_bytes);
 	info->pinned_pages = atomic64_read(&ctx->pinned_pages);
+	info->tenant_mapped_bytes = atomic64_read(&ctx->tenant->mapped_bytes);
+	info->tenant_nr_pasids = atomic_read(&ctx->tenant->nr_pasids);
+	info->tenant_nr_ctxs = ioasid_tenant_nr_ctxs(ctx->tenant);
 }

@@ -16,6 +16,7 @@
 
 #include "ioasid_private.h"
 #include "policy.h"
+#include "tenant.h"
 
 struct file;
 
@@ -33,6 +34,7 @@ struct file;
  *	that counting them does not walk @pasids at every allocation
  * @owner: who opened the context, as policies see it (filled at open)
  * @owner_comm: command name of the opener
+ * @tenant: the contexts opened from the same cgroup (tenant.c)
  * @mapped_bytes: bytes mapped in the context's paging IOAS (kept by ioas.c)
  * @pinned_pages: pages pinned for the context (kept by the engine)
  */
@@ -45,6 +47,7 @@ struct ioasid_ctx {
 	atomic_t nr_pasids;
 	struct ioasid_policy_context owner;
 	char owner_comm[TASK_COMM_LEN];
+	struct ioasid_tenant *tenant;
 	atomic64_t mapped_bytes;
 	atomic64_t pinned_pages;
 };
@@ -117,6 +120,9 @@ struct ioasid_object *ioasid_object_get_next(struct ioasid_ctx *ctx,
  * @nr_devices: of which device bindings
  * @mapped_bytes: &ioasid_ctx.mapped_bytes
  * @pinned_pages: &ioasid_ctx.pinned_pages
+ * @tenant_mapped_bytes: &ioasid_tenant.mapped_bytes of its tenant
+ * @tenant_nr_pasids: &ioasid_tenant.nr_pasids of its tenant
+ * @tenant_nr_ctxs: contexts of its tenant
  */
 struct ioasid_ctx_info {
 	u32 nr_objects;
@@ -124,6 +130,9 @@ struct ioasid_ctx_info {
 	u32 nr_devices;
 	u64 mapped_bytes;
 	u64 pinned_pages;
+	u64 tenant_mapped_bytes;
+	u32 tenant_nr_pasids;
+	u32 tenant_nr_ctxs;
 };
 
 /* Walking the contexts: see the locking rule at ioasid_ctx_ids. */

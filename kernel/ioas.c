@@ -80,6 +80,30 @@ static void ioasid_ioas_account(struct ioasid_ioas *ioas, s64 bytes)
 }
 
 /*
+ * A map of @length is about to be decided: reserve it in the tenant's
+ * total (paging IOAS only, as the context's count), so that contexts of
+ * one tenant mapping at once see each other.  Return: the total before.
+ */
+static u64 ioasid_ioas_tenant_reserve(struct ioasid_ioas *ioas, u64 length)
+{
+	struct ioasid_tenant *t = ioas->obj.ctx->tenant;
+
+	if (ioas->parent)
+		return atomic64_read(&t->mapped_bytes);
+	return ioasid_tenant_map(t, length);
+}
+
+/* @length was unmapped, or its map failed: the tenant's total before. */
+static u64 ioasid_ioas_tenant_release(struct ioasid_ioas *ioas, u64 length)
+{
+	struct ioasid_tenant *t = ioas->obj.ctx->tenant;
+
+	if (ioas->parent)
+		return atomic64_read(&t->mapped_bytes);
+	return ioasid_tenant_unmapped(t, length);
+}
+
+/*
  * Unmap [start, last] and tell the counters, the policy and the tracer.
  * @reply: the ioctl's, or NULL.
  */
@@ -88,15 +112,16 @@ static int ioasid_ioas_unmap_range(struct ioasid_ioas *ioas, u64 start,
 				   const struct iopt_reply *reply)
 {
 	struct ioasid_ctx *ctx = ioas->obj.ctx;
-	u64 before = atomic64_read(&ctx->mapped_bytes);
+	u64 before = atomic64_read(&ctx->mapped_bytes), tenant_before;
 	int rc;
 
 	rc = iopt_unmap(&ioas->iopt, start, last, unmapped, reply);
 	if (rc)
 		return rc;
 	ioasid_ioas_account(ioas, -(s64)*unmapped);
+	tenant_before = ioasid_ioas_tenant_release(ioas, *unmapped);
 	ioasid_policy_dma_unmap(&ctx->owner, ioas->obj.id, ioas->parent,
-				start, *unmapped, before);
+				start, *unmapped, before, tenant_before);
 	trace_ioasid_ioas_unmap(ctx->id, ioas->obj.id, start, last, *unmapped);
 	return 0;
 }
@@ -335,9 +360,10 @@ int ioasid_ioas_map_ioctl(struct ioasid_ucmd *ucmd)
 	rc = ioasid_policy_dma_map(&ctx->owner, ioas->obj.id, ioas->parent,
 				   fixed ? cmd->iova : 0, cmd->length,
 				   cmd->flags & prot_flags,
-				   atomic64_read(&ctx->mapped_bytes));
+				   atomic64_read(&ctx->mapped_bytes),
+				   ioasid_ioas_tenant_reserve(ioas, cmd->length));
 	if (rc)
-		goto out;
+		goto out_unreserve;
 	ioasid_ioas_reply_init(&reply, ucmd, &cmd->iova, sizeof(*cmd));
 	want = cmd->iova;	/* the reply overwrites it */
 	do {
@@ -354,10 +380,13 @@ int ioasid_ioas_map_ioctl(struct ioasid_ucmd *ucmd)
 					   &reply.reply);
 	} while (rc && ioasid_ioas_reply_retry(&reply, rc, &tries));
 	if (rc)
-		goto out;
+		goto out_unreserve;
 	ioasid_ioas_account(ioas, cmd->length);
 	trace_ioasid_ioas_map(ctx->id, ioas->obj.id, iova, cmd->length,
 			      cmd->user_va, cmd->flags & prot_flags);
+	goto out;
+out_unreserve:
+	ioasid_ioas_tenant_release(ioas, cmd->length);
 out:
 	ioasid_ioas_put(ioas);
 	return rc;
@@ -485,13 +514,15 @@ int ioasid_ioas_map_at(struct ioasid_ioas *ioas, unsigned long user_va,
 
 	rc = ioasid_policy_dma_map(&ctx->owner, ioas->obj.id, false, iova,
 				   length, flags,
-				   atomic64_read(&ctx->mapped_bytes));
-	if (rc)
+				   atomic64_read(&ctx->mapped_bytes),
+				   ioasid_ioas_tenant_reserve(ioas, length));
+	if (!rc)
+		rc = iopt_map_user(&ioas->iopt, user_va, length, &iova, true,
+				   ioasid_prot(flags), true, NULL);
+	if (rc) {
+		ioasid_ioas_tenant_release(ioas, length);
 		return rc;
-	rc = iopt_map_user(&ioas->iopt, user_va, length, &iova, true,
-			   ioasid_prot(flags), true, NULL);
-	if (rc)
-		return rc;
+	}
 	ioasid_ioas_account(ioas, length);
 	trace_ioasid_ioas_map(ctx->id, ioas->obj.id, iova, length, user_va,
 			      flags);
@@ -513,15 +544,16 @@ int ioasid_ioas_unmap_whole(struct ioasid_ioas *ioas, u64 start, u64 last,
 			    bool v1, u64 *unmapped)
 {
 	struct ioasid_ctx *ctx = ioas->obj.ctx;
-	u64 before = atomic64_read(&ctx->mapped_bytes);
+	u64 before = atomic64_read(&ctx->mapped_bytes), tenant_before;
 	int rc;
 
 	rc = iopt_unmap_whole(&ioas->iopt, start, last, v1, unmapped);
 	if (rc || !*unmapped)
 		return rc;
 	ioasid_ioas_account(ioas, -(s64)*unmapped);
+	tenant_before = ioasid_ioas_tenant_release(ioas, *unmapped);
 	ioasid_policy_dma_unmap(&ctx->owner, ioas->obj.id, false, start,
-				*unmapped, before);
+				*unmapped, before, tenant_before);
 	trace_ioasid_ioas_unmap(ctx->id, ioas->obj.id, start, last, *unmapped);
 	return 0;
 }

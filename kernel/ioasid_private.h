@@ -15,6 +15,7 @@
  *   pasid.c         the system-wide PASID space
  *   ioas.c          IOAS objects and their ioctls
  *   context.c       contexts and their object table (reserve, finalize)
+ *   tenant.c        the contexts of one cgroup and what they hold together
  *   io_pagetable.c  the engine: area tree, IOVA space, map and unmap,
  *   nest.c            software nesting,
  *   pages.c           pinning, accounting, moving PFNs into domains
@@ -27,6 +28,8 @@
  * held (PROVE_LOCKING checks it in make check-debug):
  *
  *   ioasid_ctx_table_mutex       context.c: introspection walks contexts
+ *     ioasid_tenant_lock         tenant.c: a context opening or going,
+ *                                introspection counting a tenant's contexts
  *   device_lock(pdev)            driver core: ioasid-pci probe and remove
  *     ioasid_pci_group_lock      device_pci.c: finding or making a group
  *   ioasid_device.lock           bind, attach, detach, unbind, removal

@@ -151,7 +151,12 @@ static int ioasid_nl_fill_ctx(struct sk_buff *skb, void *obj)
 	    nla_put_u64_64bit(skb, IOASID_NL_A_MAPPED_BYTES, info.mapped_bytes,
 			      IOASID_NL_A_PAD) ||
 	    nla_put_u64_64bit(skb, IOASID_NL_A_PINNED_PAGES, info.pinned_pages,
-			      IOASID_NL_A_PAD))
+			      IOASID_NL_A_PAD) ||
+	    nla_put_u32(skb, IOASID_NL_A_TENANT_NR_CTXS, info.tenant_nr_ctxs) ||
+	    nla_put_u64_64bit(skb, IOASID_NL_A_TENANT_MAPPED_BYTES,
+			      info.tenant_mapped_bytes, IOASID_NL_A_PAD) ||
+	    nla_put_u32(skb, IOASID_NL_A_TENANT_NR_PASIDS,
+			info.tenant_nr_pasids))
 		return -EMSGSIZE;
 	return 0;
 }

@@ -76,14 +76,19 @@ int ioasid_pasid_alloc_ioctl(struct ioasid_ucmd *ucmd)
 	if (min < IOASID_PASID_MIN || max > IOASID_PASID_MAX || min > max)
 		return -EINVAL;
 
+	/* Counted in the tenant first: its contexts allocating at once. */
 	rc = ioasid_policy_pasid_alloc(&ctx->owner, min, max,
-				       ioasid_pasid_ctx_count(ctx), &want);
+				       ioasid_pasid_ctx_count(ctx),
+				       atomic_fetch_inc(&ctx->tenant->nr_pasids),
+				       &want);
 	if (rc)
-		return rc;
+		goto err_uncount;
 
 	p = kzalloc(sizeof(*p), GFP_KERNEL_ACCOUNT);
-	if (!p)
-		return -ENOMEM;
+	if (!p) {
+		rc = -ENOMEM;
+		goto err_uncount;
+	}
 	p->ctx = ctx;
 	rc = ioasid_pasid_reserve(ctx, &p->pasid, min, max, want);
 	if (rc == -EBUSY)
@@ -110,6 +115,8 @@ err_unreserve:
 	xa_erase(&ioasid_pasids, p->pasid);
 err_free:
 	kfree(p);
+err_uncount:
+	atomic_dec(&ctx->tenant->nr_pasids);
 	return rc;
 }
 
@@ -119,10 +126,13 @@ err_free:
  */
 static void ioasid_pasid_release(struct ioasid_pasid *p, u32 nr_owned)
 {
+	u32 tenant_owned = atomic_dec_return(&p->ctx->tenant->nr_pasids);
+
 	xa_erase(&ioasid_pasids, p->pasid);
 	atomic_dec(&ioasid_nr_pasids);
 	trace_ioasid_pasid_free(p->ctx->id, p->pasid);
-	ioasid_policy_pasid_free(&p->ctx->owner, p->pasid, nr_owned);
+	ioasid_policy_pasid_free(&p->ctx->owner, p->pasid, nr_owned,
+				 tenant_owned);
 	kfree(p);
 }
 

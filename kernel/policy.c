@@ -234,12 +234,14 @@ static int ioasid_policy_pasid_picked(const struct ioasid_policy_ops *ops,
  * @min: lowest acceptable PASID
  * @max: highest acceptable PASID
  * @nr_owned: PASIDs @ctx owns already
+ * @tenant_nr_owned: PASIDs the tenant of @ctx owns already
  * @pasid: out: the PASID the policy picked, or 0 to let the kernel pick
  *
  * Return: 0 to go ahead, or the errno to fail the allocation with.
  */
 int ioasid_policy_pasid_alloc(const struct ioasid_policy_context *ctx,
-			      u32 min, u32 max, u32 nr_owned, u32 *pasid)
+			      u32 min, u32 max, u32 nr_owned,
+			      u32 tenant_nr_owned, u32 *pasid)
 {
 	static const int denials[] = { -EPERM, -EDQUOT };
 	struct ioasid_policy_ids ids = { .ctx_id = ctx->id };
@@ -248,6 +250,7 @@ int ioasid_policy_pasid_alloc(const struct ioasid_policy_context *ctx,
 		.min = min,
 		.max = max,
 		.nr_owned = nr_owned,
+		.tenant_nr_owned = tenant_nr_owned,
 	};
 	struct ioasid_policy_judge j = {
 		ioasid_policy_pasid_picked, &ids, denials, ARRAY_SIZE(denials),
@@ -272,15 +275,17 @@ int ioasid_policy_pasid_alloc(const struct ioasid_policy_context *ctx,
  * @ctx: the context that owned it
  * @pasid: the PASID
  * @nr_owned: PASIDs @ctx still owns
+ * @tenant_nr_owned: PASIDs the tenant of @ctx still owns
  */
 void ioasid_policy_pasid_free(const struct ioasid_policy_context *ctx,
-			      u32 pasid, u32 nr_owned)
+			      u32 pasid, u32 nr_owned, u32 tenant_nr_owned)
 {
 	struct ioasid_policy_ids ids = { .ctx_id = ctx->id, .pasid = pasid };
 	struct ioasid_policy_pasid_free f = {
 		.ctx = *ctx,
 		.pasid = pasid,
 		.nr_owned = nr_owned,
+		.tenant_nr_owned = tenant_nr_owned,
 	};
 	struct ioasid_policy_judge j = { ioasid_policy_notified, &ids };
 
@@ -441,7 +446,8 @@ bool ioasid_policy_group_viable(const struct ioasid_policy_context *ctx,
 
 static int ioasid_policy_dma(const struct ioasid_policy_context *ctx,
 			     bool map, u32 ioas_id, bool nested, u64 iova,
-			     u64 length, u32 prot, u64 ctx_mapped_bytes)
+			     u64 length, u32 prot, u64 ctx_mapped_bytes,
+			     u64 tenant_mapped_bytes)
 {
 	static const int denials[] = { -EPERM, -EDQUOT };
 	struct ioasid_policy_ids ids = { .ctx_id = ctx->id, .ioas_id = ioas_id };
@@ -453,6 +459,7 @@ static int ioasid_policy_dma(const struct ioasid_policy_context *ctx,
 		.length = length,
 		.prot = prot,
 		.ctx_mapped_bytes = ctx_mapped_bytes,
+		.tenant_mapped_bytes = tenant_mapped_bytes,
 	};
 	struct ioasid_policy_judge j = {
 		map ? ioasid_policy_decided : ioasid_policy_notified, &ids,
@@ -476,15 +483,18 @@ static int ioasid_policy_dma(const struct ioasid_policy_context *ctx,
  * @length: bytes
  * @prot: IOASID_IOAS_MAP_READABLE / _WRITEABLE
  * @ctx_mapped_bytes: bytes @ctx has mapped before this
+ * @tenant_mapped_bytes: bytes the tenant of @ctx has mapped before this,
+ *	maps in flight included
  *
  * Return: 0 to go ahead, or the errno to fail the map with.
  */
 int ioasid_policy_dma_map(const struct ioasid_policy_context *ctx,
 			  u32 ioas_id, bool nested, u64 iova, u64 length,
-			  u32 prot, u64 ctx_mapped_bytes)
+			  u32 prot, u64 ctx_mapped_bytes,
+			  u64 tenant_mapped_bytes)
 {
 	return ioasid_policy_dma(ctx, true, ioas_id, nested, iova, length,
-				 prot, ctx_mapped_bytes);
+				 prot, ctx_mapped_bytes, tenant_mapped_bytes);
 }
 
 /**
@@ -495,13 +505,14 @@ int ioasid_policy_dma_map(const struct ioasid_policy_context *ctx,
  * @iova: first IOVA of the range
  * @length: bytes that were mapped and are not any more
  * @ctx_mapped_bytes: bytes @ctx had mapped before this
+ * @tenant_mapped_bytes: bytes the tenant of @ctx had mapped before this
  */
 void ioasid_policy_dma_unmap(const struct ioasid_policy_context *ctx,
 			     u32 ioas_id, bool nested, u64 iova, u64 length,
-			     u64 ctx_mapped_bytes)
+			     u64 ctx_mapped_bytes, u64 tenant_mapped_bytes)
 {
 	ioasid_policy_dma(ctx, false, ioas_id, nested, iova, length, 0,
-			  ctx_mapped_bytes);
+			  ctx_mapped_bytes, tenant_mapped_bytes);
 }
 
 /**

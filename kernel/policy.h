@@ -113,6 +113,10 @@ struct ioasid_policy_attach {
  * @min: lowest PASID the caller accepts
  * @max: highest PASID the caller accepts
  * @nr_owned: PASIDs the context owns already
+ * @tenant_nr_owned: PASIDs the tenant's contexts (all those opened from
+ *	ctx.owner_cgroup_id) own already, allocations being decided or made
+ *	by its other contexts included: a tenant quota is exact with it
+ *	alone, whatever contexts open and close
  */
 struct ioasid_policy_pasid {
 	struct ioasid_policy_caller caller;
@@ -120,6 +124,7 @@ struct ioasid_policy_pasid {
 	u32 min;
 	u32 max;
 	u32 nr_owned;
+	u32 tenant_nr_owned;
 };
 
 /**
@@ -128,12 +133,16 @@ struct ioasid_policy_pasid {
  * @ctx: the context that owned it
  * @pasid: the PASID, free again
  * @nr_owned: PASIDs the context still owns
+ * @tenant_nr_owned: PASIDs the tenant's contexts still own
+ * @__pad: zero
  */
 struct ioasid_policy_pasid_free {
 	struct ioasid_policy_caller caller;
 	struct ioasid_policy_context ctx;
 	u32 pasid;
 	u32 nr_owned;
+	u32 tenant_nr_owned;
+	u32 __pad;
 };
 
 /**
@@ -165,6 +174,10 @@ struct ioasid_policy_viability {
  * @__pad: zero
  * @ctx_mapped_bytes: bytes the context has mapped in all its paging IOAS,
  *	before this operation
+ * @tenant_mapped_bytes: bytes the tenant's contexts (all those opened from
+ *	ctx.owner_cgroup_id) have mapped in their paging IOAS, before this
+ *	operation; maps being decided or made by its other contexts are
+ *	included, so a tenant quota is exact with this figure alone
  */
 struct ioasid_policy_dma {
 	struct ioasid_policy_caller caller;
@@ -176,6 +189,7 @@ struct ioasid_policy_dma {
 	u32 prot;
 	u32 __pad;
 	u64 ctx_mapped_bytes;
+	u64 tenant_mapped_bytes;
 };
 
 /**
@@ -290,10 +304,11 @@ bool ioasid_policy_has_hook(unsigned int hook);
 #define ioasid_policy_has(op)	ioasid_policy_has_hook(IOASID_HOOK_IDX(op))
 
 int ioasid_policy_pasid_alloc(const struct ioasid_policy_context *ctx,
-			      u32 min, u32 max, u32 nr_owned, u32 *pasid);
+			      u32 min, u32 max, u32 nr_owned,
+			      u32 tenant_nr_owned, u32 *pasid);
 void ioasid_policy_pasid_taken(void);
 void ioasid_policy_pasid_free(const struct ioasid_policy_context *ctx,
-			      u32 pasid, u32 nr_owned);
+			      u32 pasid, u32 nr_owned, u32 tenant_nr_owned);
 int ioasid_policy_device_attach(const struct ioasid_policy_context *ctx,
 				const struct ioasid_policy_device *dev,
 				const struct ioasid_policy_group *group,
@@ -308,10 +323,11 @@ bool ioasid_policy_group_viable(const struct ioasid_policy_context *ctx,
 				bool kernel_viable, char *reason, size_t len);
 int ioasid_policy_dma_map(const struct ioasid_policy_context *ctx,
 			  u32 ioas_id, bool nested, u64 iova, u64 length,
-			  u32 prot, u64 ctx_mapped_bytes);
+			  u32 prot, u64 ctx_mapped_bytes,
+			  u64 tenant_mapped_bytes);
 void ioasid_policy_dma_unmap(const struct ioasid_policy_context *ctx,
 			     u32 ioas_id, bool nested, u64 iova, u64 length,
-			     u64 ctx_mapped_bytes);
+			     u64 ctx_mapped_bytes, u64 tenant_mapped_bytes);
 
 bool ioasid_policy_info(char *name, u64 *loaded_ns,
 			struct ioasid_policy_hook_stats *stats, u32 *implemented);

@@ -15,6 +15,10 @@ teardown() {
 		wait "$p" 2>/dev/null
 	done
 	[ -z "${MON_PID:-}" ] || { kill "$MON_PID" 2>/dev/null; wait "$MON_PID" 2>/dev/null; }
+	if [ -d /sys/fs/cgroup/ioasid-bats-tenant ]; then
+		echo $$ >/sys/fs/cgroup/cgroup.procs
+		rmdir /sys/fs/cgroup/ioasid-bats-tenant
+	fi
 	no_policy
 	# The module-not-loaded test takes the module away: bring it back.
 	[ -e /dev/ioasid ] || load_module
@@ -33,6 +37,38 @@ teardown() {
 	[ "$(jq .nr_pasids <<<"$c")" -eq 0 ]
 	[ "$(jq .mapped_bytes <<<"$c")" -eq 8192 ]
 	[ "$(jq .pinned_pages <<<"$c")" -eq 2 ]
+}
+
+@test "ctx list -j: what the contexts of one cgroup hold together" {
+	local cg=/sys/fs/cgroup/ioasid-bats-tenant a b ca cb
+	mkdir -p $cg
+	echo $$ >$cg/cgroup.procs
+	hold --map 0x100000:0x2000 --pasids 3
+	a=$HOLD_PID ca=$HOLD_CTX
+	hold --map 0x100000:0x1000
+	b=$HOLD_PID cb=$HOLD_CTX
+	echo $$ >/sys/fs/cgroup/cgroup.procs
+	hold --map 0x100000:0x4000	# the root cgroup's: not counted
+	expect 0 ioasidctl -j ctx list
+	for c in $ca $cb; do
+		row=$(jq --argjson c $c '.[] | select(.ctx == $c)' <<<"$output")
+		[ "$(jq .owner_cgroup_id <<<"$row")" -eq "$(stat -c %i $cg)" ]
+		[ "$(jq .tenant_nr_ctxs <<<"$row")" -eq 2 ]
+		[ "$(jq .tenant_mapped_bytes <<<"$row")" -eq $((0x3000)) ]
+		[ "$(jq .tenant_nr_pasids <<<"$row")" -eq 3 ]
+	done
+	kill $a
+	wait $a || true
+	expect 0 ioasidctl -j ctx list
+	row=$(jq --argjson c $cb '.[] | select(.ctx == $c)' <<<"$output")
+	[ "$(jq .tenant_nr_ctxs <<<"$row")" -eq 1 ]
+	[ "$(jq .tenant_mapped_bytes <<<"$row")" -eq $((0x1000)) ]
+	[ "$(jq .tenant_nr_pasids <<<"$row")" -eq 0 ]
+	expect 0 ioasidctl ctx list
+	grep -qE "^$cb +$b .* 4096 +0\$" <<<"$output"
+	kill $b
+	wait $b || true
+	rmdir $cg
 }
 
 @test "ctx list: a table with the holder's row" {

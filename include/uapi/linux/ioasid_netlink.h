@@ -35,7 +35,10 @@
  *	%IOASID_NL_A_OWNER_COMM, %IOASID_NL_A_OWNER_CGROUP_ID,
  *	%IOASID_NL_A_NR_OBJECTS, %IOASID_NL_A_NR_IOAS,
  *	%IOASID_NL_A_NR_DEVICES, %IOASID_NL_A_NR_PASIDS,
- *	%IOASID_NL_A_MAPPED_BYTES, %IOASID_NL_A_PINNED_PAGES.
+ *	%IOASID_NL_A_MAPPED_BYTES, %IOASID_NL_A_PINNED_PAGES, and its
+ *	tenant's (the contexts opened from the same cgroup):
+ *	%IOASID_NL_A_TENANT_NR_CTXS, %IOASID_NL_A_TENANT_MAPPED_BYTES,
+ *	%IOASID_NL_A_TENANT_NR_PASIDS.
  * @IOASID_NL_CMD_IOAS_GET: IOAS objects.  Dump: every IOAS of every
  *	context, or of the context in %IOASID_NL_A_CTX_ID if given.  Reply:
  *	%IOASID_NL_A_CTX_ID, %IOASID_NL_A_IOAS_ID, %IOASID_NL_A_PARENT_ID,
@@ -171,6 +174,12 @@ enum ioasid_nl_cmd {
  * @IOASID_NL_A_HOOK_ERR: s32, what the kernel made of it (0: allowed)
  * @IOASID_NL_A_POLICY_ACTION: string, "load", "replace" or "unload"
  * @IOASID_NL_A_POLICY_OLD_NAME: string, the replaced policy
+ * @IOASID_NL_A_TENANT_NR_CTXS: u32, contexts opened from the context's
+ *	cgroup (%IOASID_NL_A_OWNER_CGROUP_ID), this one included
+ * @IOASID_NL_A_TENANT_MAPPED_BYTES: u64, bytes those contexts have mapped
+ *	in their paging IOAS (maps in flight included): what a tenant quota
+ *	counts
+ * @IOASID_NL_A_TENANT_NR_PASIDS: u32, PASIDs those contexts own
  * @__IOASID_NL_A_MAX: internal
  * @IOASID_NL_A_MAX: highest attribute number
  */
@@ -248,6 +257,10 @@ enum ioasid_nl_attr {
 	IOASID_NL_A_HOOK_ERR,
 	IOASID_NL_A_POLICY_ACTION,
 	IOASID_NL_A_POLICY_OLD_NAME,
+
+	IOASID_NL_A_TENANT_NR_CTXS,
+	IOASID_NL_A_TENANT_MAPPED_BYTES,
+	IOASID_NL_A_TENANT_NR_PASIDS,
 
 	__IOASID_NL_A_MAX,
 	IOASID_NL_A_MAX = __IOASID_NL_A_MAX - 1
