@@ -11,16 +11,16 @@
  *
  *   key   u64 cgroup id         value u64 bytes (0: unlimited)
  *
- * The map dma_used (u64 cgroup id -> u64 bytes) shows what each tenant
- * has mapped.  It is kept exact from the kernel's per-context byte count
- * that every dma_map and dma_unmap call carries; a mapping the policy
- * allowed but the kernel then refused stays charged until that context
- * maps or unmaps again.
+ * The kernel hands every dma_map call what the tenant has mapped already
+ * (tenant_mapped_bytes: exact, maps of its other contexts being made at
+ * the same time included), so this policy keeps no count of its own and
+ * needs no dma_unmap hook: one hook call and one map lookup per map.
+ * `ioasidctl ctx list` shows what each tenant has mapped
+ * (tenant_mapped_bytes).
  *
  *   ioasidctl policy load dmaquota --set default_quota=268435456
  */
 #include "ioasid_policy.bpf.h"
-#include "tenant_count.bpf.h"
 
 const volatile __u64 default_quota = 1ULL << 30;
 
@@ -31,45 +31,23 @@ struct {
 	__type(value, __u64);
 } dma_quota SEC(".maps");
 
-/* dma_used: cgroup id -> bytes mapped; ctx_charged: per context. */
-TENANT_COUNT_MAPS(dma_used, ctx_charged);
-
-/* Make the charge of context @c, of tenant @cg, @bytes: the tenant's total. */
-static __u64 *charge(__u32 c, __u64 cg, __u64 bytes)
-{
-	return tenant_count_set(&dma_used, &ctx_charged, c, cg, bytes);
-}
-
 s32 IOASID_HOOK(dmaquota_dma_map, const struct ioasid_policy_dma *d)
 {
-	__u64 cg = d->ctx.owner_cgroup_id, quota = default_quota, *q, *used;
+	__u64 cg = d->ctx.owner_cgroup_id, quota = default_quota, *q;
+	__u64 after = d->tenant_mapped_bytes + d->length;
 
 	if (d->nested)
 		return 0;
 	q = bpf_map_lookup_elem(&dma_quota, &cg);
 	if (q)
 		quota = *q;
-	/* What the context has is exact; bring the tenant's total in line. */
-	used = charge(d->ctx.id, cg, d->ctx_mapped_bytes);
-	if (quota && (!used || *used + d->length > quota ||
-		      *used + d->length < *used))
+	if (quota && (after > quota || after < d->length))
 		return -EDQUOT;
-	/* Charge the new mapping now: a sibling context may map next. */
-	charge(d->ctx.id, cg, d->ctx_mapped_bytes + d->length);
 	return 0;
-}
-
-void IOASID_HOOK(dmaquota_dma_unmap, const struct ioasid_policy_dma *d)
-{
-	if (d->nested)
-		return;
-	charge(d->ctx.id, d->ctx.owner_cgroup_id,
-	       d->ctx_mapped_bytes - d->length);
 }
 
 SEC(".struct_ops.link")
 struct ioasid_policy_ops dmaquota = {
 	.dma_map = (void *)dmaquota_dma_map,
-	.dma_unmap = (void *)dmaquota_dma_unmap,
 	.name = "dmaquota",
 };

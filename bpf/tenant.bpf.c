@@ -15,12 +15,11 @@
  * cursor per tenant; a PASID already taken fails that allocation with
  * EBUSY and the next one tries the following PASID).  No overlap at all:
  * EPERM.  A tenant holding max_pasids PASIDs already, in all its contexts
- * together: EDQUOT (0: no quota).  The map tenant_pasids (u64 cgroup id ->
- * u64) shows what each tenant holds.  It is kept exact from the count of
- * PASIDs a context owns, which the kernel passes to pasid_alloc and to the
- * pasid_free notification (freed, or the context closed); a PASID this
- * policy allowed but the kernel then could not hand out stays counted
- * until that context allocates or frees again.
+ * together: EDQUOT (0: no quota).  The kernel hands every pasid_alloc call
+ * what the tenant owns (tenant_nr_owned: exact, allocations of its other
+ * contexts at the same time included), so this policy keeps no count and
+ * needs no pasid_free hook; `ioasidctl ctx list` shows each tenant's
+ * PASIDs (tenant_nr_pasids).
  *
  * Tenants not in the map get the kernel's defaults, or EPERM with
  * deny_unknown=1.  default_max_pasids (0: none) is their quota otherwise.
@@ -30,7 +29,6 @@
  *           key hex <cgroup id, 8 bytes LE> value hex <16 bytes LE>
  */
 #include "ioasid_policy.bpf.h"
-#include "tenant_count.bpf.h"
 
 const volatile bool deny_unknown = false;
 const volatile __u32 default_max_pasids = 0;
@@ -56,15 +54,6 @@ struct {
 	__type(key, __u64);
 	__type(value, __u32);
 } tenant_cursor SEC(".maps");
-
-/* tenant_pasids: cgroup id -> PASIDs held; ctx_pasids: per context. */
-TENANT_COUNT_MAPS(tenant_pasids, ctx_pasids);
-
-/* Make context @c, of tenant @cg, hold @n PASIDs: the tenant's total. */
-static __u64 *hold(__u32 c, __u64 cg, __u32 n)
-{
-	return tenant_count_set(&tenant_pasids, &ctx_pasids, c, cg, n);
-}
 
 #define PASID_MIN	1
 #define PASID_MAX	((1U << 20) - 1)
@@ -100,33 +89,18 @@ s32 IOASID_HOOK(tenant_pasid_alloc, const struct ioasid_policy_pasid *req)
 {
 	__u64 cg = req->ctx.owner_cgroup_id;
 	struct tenant *t = bpf_map_lookup_elem(&tenants, &cg);
-	__u64 *held;
 	__u32 quota;
-	s32 ret = 0;
 
 	if (!t && deny_unknown)
 		return -EPERM;
 	quota = t ? t->max_pasids : default_max_pasids;
-	/* What the context owns is exact; bring the tenant's total in line. */
-	held = hold(req->ctx.id, cg, req->nr_owned);
-	if (quota && (!held || *held >= quota))
+	if (quota && req->tenant_nr_owned >= quota)
 		return -EDQUOT;
-	if (t)
-		ret = pick(req, t);
-	/* Count an allowed PASID now: a sibling context may allocate next. */
-	if (ret >= 0)
-		hold(req->ctx.id, cg, req->nr_owned + 1);
-	return ret;
-}
-
-void IOASID_HOOK(tenant_pasid_free, const struct ioasid_policy_pasid_free *f)
-{
-	hold(f->ctx.id, f->ctx.owner_cgroup_id, f->nr_owned);
+	return t ? pick(req, t) : 0;
 }
 
 SEC(".struct_ops.link")
 struct ioasid_policy_ops tenant = {
 	.pasid_alloc = (void *)tenant_pasid_alloc,
-	.pasid_free = (void *)tenant_pasid_free,
 	.name = "tenant",
 };

@@ -18,7 +18,8 @@ struct scripted {
 	/* What the last hooks saw. */
 	__u32 last_kernel_viable, last_nr_members, last_pasid_max;
 	__u64 last_cgroup, last_map_length, last_mapped_bytes;
-	__u32 last_pasid_owned, pad;
+	__u32 last_pasid_owned, last_tenant_pasids;
+	__u64 last_tenant_mapped;
 };
 volatile struct scripted s;
 
@@ -32,6 +33,7 @@ s32 IOASID_HOOK(scripted_pasid_alloc, const struct ioasid_policy_pasid *p)
 {
 	s.last_pasid_max = p->max;
 	s.last_cgroup = p->ctx.owner_cgroup_id;
+	s.last_tenant_pasids = p->tenant_nr_owned;
 	return s.pasid_ret;
 }
 
@@ -46,12 +48,14 @@ s32 IOASID_HOOK(scripted_dma_map, const struct ioasid_policy_dma *d)
 {
 	s.last_map_length = d->length;
 	s.last_mapped_bytes = d->ctx_mapped_bytes;
+	s.last_tenant_mapped = d->tenant_mapped_bytes;
 	return s.map_ret;
 }
 
 void IOASID_HOOK(scripted_dma_unmap, const struct ioasid_policy_dma *d)
 {
 	__sync_fetch_and_add(&s.nr_unmap, 1);
+	s.last_tenant_mapped = d->tenant_mapped_bytes;
 }
 
 void IOASID_HOOK(scripted_device_bind, const struct ioasid_policy_bind *b)
@@ -68,6 +72,7 @@ void IOASID_HOOK(scripted_pasid_free, const struct ioasid_policy_pasid_free *f)
 {
 	__sync_fetch_and_add(&s.nr_pasid_free, 1);
 	s.last_pasid_owned = f->nr_owned;
+	s.last_tenant_pasids = f->tenant_nr_owned;
 }
 
 SEC(".struct_ops.link")

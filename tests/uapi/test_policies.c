@@ -32,7 +32,8 @@ struct scripted {
 	uint64_t nr_unmap, nr_bind, nr_unbind, nr_pasid_free;
 	uint32_t last_kernel_viable, last_nr_members, last_pasid_max;
 	uint64_t last_cgroup, last_map_length, last_mapped_bytes;
-	uint32_t last_pasid_owned, pad;
+	uint32_t last_pasid_owned, last_tenant_pasids;
+	uint64_t last_tenant_mapped;
 };
 
 static int ioas_new(int ctx, uint32_t *id)
@@ -319,14 +320,6 @@ static void tenant_set(struct policy *p, uint64_t cg, uint32_t min,
 					 BPF_ANY), 0);
 }
 
-static uint64_t tenant_pasids(struct policy *p, uint64_t cg)
-{
-	uint64_t v = 0;
-
-	bpf_map_lookup_elem(policy_map_fd(p, "tenant_pasids"), &cg, &v);
-	return v;
-}
-
 Test(policy_tenant, range_and_quota_of_a_cgroup)
 {
 	struct policy *p = policy_load("tenant", NULL);
@@ -346,7 +339,6 @@ Test(policy_tenant, range_and_quota_of_a_cgroup)
 	cr_assert_eq(pa[2], 3005);
 	/* Quota of 3 for the tenant. */
 	cr_assert_eq(pasid_alloc(ctx, 0, 0, &pasid), -EDQUOT);
-	cr_assert_eq(tenant_pasids(p, cg), 3);
 	cr_assert_eq(pasid_free(ctx, pa[2]), 0);
 	/* Outside the range: refused. */
 	cr_assert_eq(pasid_alloc(ctx, 10, 2999, &pasid), -EPERM);
@@ -362,22 +354,22 @@ Test(policy_tenant, range_and_quota_of_a_cgroup)
 	cgroup_leave("ioasid-tenant-a");
 	cr_assert_eq(pasid_alloc(ctx2, 0, 0, &pasid), -EDQUOT);
 	cr_assert_eq(pasid_free(ctx, pa[0]), 0);
-	cr_assert_eq(tenant_pasids(p, cg), 2);
 	cr_assert_eq(pasid_alloc(ctx2, 0, 0, &pasid), 0);
 	cr_assert_eq(pasid, 3009);
-	cr_assert_eq(tenant_pasids(p, cg), 3);
+	cr_assert_eq(pasid_alloc(ctx2, 0, 0, &pasid), -EDQUOT);
 	/* Closing a context gives its PASIDs (3001, 3008) back. */
 	close(ctx);
-	cr_assert_eq(tenant_pasids(p, cg), 1);
 	cr_assert_eq(pasid_alloc(ctx2, 0, 0, &pasid), 0);
 	cr_assert_eq(pasid, 3000);
-	cr_assert_eq(tenant_pasids(p, cg), 2);
-	assert_hook(HOOK_PASID_ALLOC, 9, 6, 3, 0);
-	assert_hook(HOOK_PASID_FREE, 4, 0, 0, 0);
+	cr_assert_eq(pasid_alloc(ctx2, 0, 0, &pasid), 0);
+	cr_assert_eq(pasid, 3001);
+	cr_assert_eq(pasid_alloc(ctx2, 0, 0, &pasid), -EDQUOT);
+	assert_hook(HOOK_PASID_ALLOC, 12, 7, 5, 0);
+	/* The policy needs no notification: the kernel keeps the count. */
+	assert_hook(HOOK_PASID_FREE, 0, 0, 0, 0);
 	/* And a context of the root cgroup (no entry) has the defaults. */
 	ctx = ioasid_open();
-	cr_assert_eq(pasid_alloc(ctx, 3001, 3001, &pasid), 0);
-	cr_assert_eq(tenant_pasids(p, cg), 2);
+	cr_assert_eq(pasid_alloc(ctx, 3002, 3002, &pasid), 0);
 	policy_unload(p);
 	close(ctx);
 	close(ctx2);
@@ -433,39 +425,39 @@ Test(policy_tenant, a_taken_pasid_fails_once_with_ebusy)
 
 /* --- dmaquota ----------------------------------------------------------- */
 
-static uint64_t dma_used(struct policy *p, uint64_t cg)
-{
-	uint64_t v = 0;
-
-	bpf_map_lookup_elem(policy_map_fd(p, "dma_used"), &cg, &v);
-	return v;
-}
-
 Test(policy_dmaquota, default_quota_per_tenant)
 {
 	struct policy *p = policy_load("dmaquota",
 		(struct knob[]){ { "default_quota", 3 * PG }, { NULL, 0 } });
-	int ctx = ioasid_open();
+	int ctx, ctx2;
 	char *buf = buf_new(8 * PG);
-	uint32_t ioas;
+	uint32_t ioas, ioas2;
 
+	cgroup_enter("ioasid-dmaquota-default");
+	ctx = ioasid_open();
+	cgroup_leave("ioasid-dmaquota-default");
 	cr_assert_eq(ioas_new(ctx, &ioas), 0);
 	cr_assert_eq(map_at(ctx, ioas, buf, 2 * PG, 0x100000), 0);
 	cr_assert_eq(map_at(ctx, ioas, buf + 2 * PG, 2 * PG, 0x200000),
 		     -EDQUOT);
 	cr_assert_eq(map_at(ctx, ioas, buf + 2 * PG, PG, 0x200000), 0);
 	cr_assert_eq(map_at(ctx, ioas, buf + 3 * PG, PG, 0x300000), -EDQUOT);
-	cr_assert_eq(dma_used(p, 1), 3 * PG);	/* the root cgroup */
 	cr_assert_eq(unmap_at(ctx, ioas, 0x100000, 2 * PG), 0);
-	cr_assert_eq(dma_used(p, 1), PG);
+	cr_assert_eq(map_at(ctx, ioas, buf + 3 * PG, 3 * PG, 0x300000),
+		     -EDQUOT);
 	cr_assert_eq(map_at(ctx, ioas, buf + 3 * PG, 2 * PG, 0x300000), 0);
-	assert_hook(HOOK_DMA_MAP, 5, 3, 2, 0);
-	assert_hook(HOOK_DMA_UNMAP, 1, 0, 0, 0);
+	assert_hook(HOOK_DMA_MAP, 6, 3, 3, 0);
+	/* The policy needs no notification: the kernel keeps the count. */
+	assert_hook(HOOK_DMA_UNMAP, 0, 0, 0, 0);
 	/* Closing unmaps everything: the tenant is charged nothing. */
 	close(ctx);
-	cr_assert_eq(dma_used(p, 1), 0);
-	assert_hook(HOOK_DMA_UNMAP, 2, 0, 0, 0);
+	cgroup_enter("ioasid-dmaquota-default");
+	ctx2 = ioasid_open();
+	cgroup_leave("ioasid-dmaquota-default");
+	cr_assert_eq(ioas_new(ctx2, &ioas2), 0);
+	cr_assert_eq(map_at(ctx2, ioas2, buf, 3 * PG, 0x100000), 0);
 	policy_unload(p);
+	close(ctx2);
 	munmap(buf, 8 * PG);
 }
 
@@ -485,39 +477,38 @@ Test(policy_dmaquota, override_shared_by_the_contexts_of_a_cgroup)
 	cr_assert_eq(map_at(a, ia, buf, PG, 0x100000), 0);
 	cr_assert_eq(map_at(b, ib, buf + PG, PG, 0x100000), 0);
 	cr_assert_eq(map_at(b, ib, buf + 2 * PG, PG, 0x200000), -EDQUOT);
-	cr_assert_eq(dma_used(p, cg), 2 * PG);
 	/* a's close gives its share back to b. */
 	close(a);
-	cr_assert_eq(dma_used(p, cg), PG);
 	cr_assert_eq(map_at(b, ib, buf + 2 * PG, PG, 0x200000), 0);
-	/* This process's own (root) cgroup is not charged. */
-	cr_assert_eq(dma_used(p, 1), 0);
-	assert_hook(HOOK_DMA_MAP, 4, 3, 1, 0);
+	cr_assert_eq(map_at(b, ib, buf + 3 * PG, PG, 0x300000), -EDQUOT);
+	assert_hook(HOOK_DMA_MAP, 5, 3, 2, 0);
 	policy_unload(p);
 	close(b);
 	munmap(buf, 4 * PG);
 }
 
-Test(policy_dmaquota, a_map_the_kernel_refuses_is_uncharged_by_the_next_call)
+Test(policy_dmaquota, a_map_the_kernel_refuses_is_not_charged)
 {
 	struct policy *p = policy_load("dmaquota",
 		(struct knob[]){ { "default_quota", 2 * PG }, { NULL, 0 } });
-	int ctx = ioasid_open();
-	char *buf = buf_new(2 * PG);
+	char *buf = buf_new(3 * PG);
 	uint32_t ioas;
+	int ctx;
 
+	cgroup_enter("ioasid-dmaquota-refused");
+	ctx = ioasid_open();
+	cgroup_leave("ioasid-dmaquota-refused");
 	cr_assert_eq(ioas_new(ctx, &ioas), 0);
 	cr_assert_eq(map_at(ctx, ioas, buf, PG, 0x100000), 0);
 	/* Allowed by the policy, refused by the kernel (overlap). */
 	cr_assert_eq(map_at(ctx, ioas, buf + PG, PG, 0x100000), -EEXIST);
-	cr_assert_eq(dma_used(p, 1), 2 * PG);
-	/* The next call sees the context's true count: one page. */
+	/* Not charged: one page is left of the quota, and only one. */
 	cr_assert_eq(map_at(ctx, ioas, buf + PG, PG, 0x200000), 0);
-	cr_assert_eq(dma_used(p, 1), 2 * PG);
-	assert_hook(HOOK_DMA_MAP, 3, 3, 0, 0);
+	cr_assert_eq(map_at(ctx, ioas, buf + 2 * PG, PG, 0x300000), -EDQUOT);
+	assert_hook(HOOK_DMA_MAP, 4, 3, 1, 0);
 	close(ctx);
 	policy_unload(p);
-	munmap(buf, 2 * PG);
+	munmap(buf, 3 * PG);
 }
 
 /* --- audit -------------------------------------------------------------- */
@@ -754,6 +745,64 @@ Test(policy_contract, dma_map_answers_and_unmap_notifications)
 	assert_hook(HOOK_DMA_UNMAP, 2, 0, 0, 0);
 	policy_unload(p);
 	munmap(buf, 4 * PG);
+}
+
+Test(policy_contract, tenant_totals_are_exact_across_contexts)
+{
+	struct policy *p = policy_load("test:scripted", NULL);
+	struct scripted *s = policy_data(p);
+	char *buf = buf_new(8 * PG);
+	uint32_t ia, ib, pa, pb, pc;
+	int a, b, other = ioasid_open();
+
+	/* Contexts of another cgroup and what they hold count elsewhere. */
+	cr_assert_eq(ioas_new(other, &ia), 0);
+	cr_assert_eq(map_at(other, ia, buf, 4 * PG, 0x100000), 0);
+	cr_assert_eq(pasid_alloc(other, 0, 0, &pa), 0);
+	cgroup_enter("ioasid-tenant-totals");
+	a = ioasid_open();
+	b = ioasid_open();
+	cgroup_leave("ioasid-tenant-totals");
+	cr_assert_eq(ioas_new(a, &ia), 0);
+	cr_assert_eq(ioas_new(b, &ib), 0);
+
+	cr_assert_eq(map_at(a, ia, buf, 2 * PG, 0x100000), 0);
+	cr_assert_eq(s->last_tenant_mapped, 0);
+	cr_assert_eq(s->last_mapped_bytes, 0);
+	cr_assert_eq(map_at(b, ib, buf, PG, 0x100000), 0);
+	cr_assert_eq(s->last_tenant_mapped, 2 * PG, "a's 2 pages");
+	cr_assert_eq(s->last_mapped_bytes, 0, "b's own count");
+	/* Refused by the policy, then by the kernel: neither is counted. */
+	s->map_ret = -EDQUOT;
+	cr_assert_eq(map_at(b, ib, buf, PG, 0x200000), -EDQUOT);
+	s->map_ret = 0;
+	cr_assert_eq(map_at(b, ib, buf, PG, 0x100000), -EEXIST);
+	cr_assert_eq(map_at(b, ib, buf, PG, 0x200000), 0);
+	cr_assert_eq(s->last_tenant_mapped, 3 * PG);
+	/* An unmap tells the total before it. */
+	cr_assert_eq(unmap_at(b, ib, 0x200000, PG), 0);
+	cr_assert_eq(s->last_tenant_mapped, 4 * PG);
+	/* Closing a gives its 2 pages back. */
+	cr_assert_eq(pasid_alloc(a, 0, 0, &pa), 0);
+	cr_assert_eq(s->last_tenant_pasids, 0);
+	cr_assert_eq(pasid_alloc(b, 0, 0, &pb), 0);
+	cr_assert_eq(s->last_tenant_pasids, 1, "a's PASID");
+	close(a);
+	cr_assert_eq(s->last_tenant_pasids, 1, "b's left, after a's free");
+	cr_assert_eq(map_at(b, ib, buf, PG, 0x300000), 0);
+	cr_assert_eq(s->last_tenant_mapped, PG, "b's one page");
+	/* A PASID the policy refuses is not counted. */
+	s->pasid_ret = -EDQUOT;
+	cr_assert_eq(pasid_alloc(b, 0, 0, &pc), -EDQUOT);
+	s->pasid_ret = 0;
+	cr_assert_eq(pasid_alloc(b, 0, 0, &pc), 0);
+	cr_assert_eq(s->last_tenant_pasids, 1);
+	cr_assert_eq(pasid_free(b, pc), 0);
+	cr_assert_eq(s->last_tenant_pasids, 1);
+	policy_unload(p);
+	close(b);
+	close(other);
+	munmap(buf, 8 * PG);
 }
 
 Test(policy_contract, edu_answers_on_a_real_group)
