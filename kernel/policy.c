@@ -37,13 +37,14 @@ static struct ioasid_policy_ops __rcu *ioasid_policy;
 /* When the active policy was loaded (ktime_get_real_ns), under the lock. */
 static u64 ioasid_policy_loaded_ns;
 
-/* What the active policy decided; reset whenever the policy changes. */
-static struct {
-	atomic64_t calls;
-	atomic64_t allow;
-	atomic64_t deny;
-	atomic64_t invalid;
-} ioasid_policy_stats[IOASID_HOOK_MAX];
+/*
+ * What the active policy decided; reset whenever the policy changes.  Per
+ * CPU, as every decision counts: no shared cache line is written on the
+ * way to a hook.  A count may go down on one CPU and up on another (a
+ * PASID found taken); only the sum means something.
+ */
+static DEFINE_PER_CPU(struct ioasid_policy_hook_stats [IOASID_HOOK_MAX],
+		      ioasid_policy_stats);
 
 /*
  * A hook's name, from its member: a misspelt one does not build, and
@@ -112,18 +113,18 @@ static void ioasid_policy_record(const struct ioasid_policy_ops *ops,
 				 enum ioasid_verdict verdict, s64 ret, int err,
 				 const struct ioasid_policy_ids *ids)
 {
-	atomic64_inc(&ioasid_policy_stats[hook].calls);
+	this_cpu_inc(ioasid_policy_stats[hook].calls);
 	switch (verdict) {
 	case IOASID_VERDICT_NOTIFY:
 		break;
 	case IOASID_VERDICT_ALLOW:
-		atomic64_inc(&ioasid_policy_stats[hook].allow);
+		this_cpu_inc(ioasid_policy_stats[hook].allow);
 		break;
 	case IOASID_VERDICT_DENY:
-		atomic64_inc(&ioasid_policy_stats[hook].deny);
+		this_cpu_inc(ioasid_policy_stats[hook].deny);
 		break;
 	case IOASID_VERDICT_INVALID:
-		atomic64_inc(&ioasid_policy_stats[hook].invalid);
+		this_cpu_inc(ioasid_policy_stats[hook].invalid);
 		break;
 	}
 	trace_ioasid_policy_decision(ops->name, ioasid_policy_hook_names[hook],
@@ -208,7 +209,12 @@ static void ioasid_policy_fill_caller(struct ioasid_policy_caller *c)
 	c->tgid = task_tgid_nr(current);
 	c->pid = task_pid_nr(current);
 	c->cgroup_id = ioasid_current_cgroup_id();
-	get_task_comm(c->comm, current);
+	/*
+	 * The caller's own name, copied without task_lock(): comm always
+	 * ends in a NUL, so a racing rename gives a mix of two names at
+	 * worst (as get_task_comm() itself does from 6.13 on).
+	 */
+	strscpy_pad(c->comm, current->comm);
 }
 
 /* pasid_alloc: a PASID in [min, max] is the policy's pick. */
@@ -300,8 +306,8 @@ void ioasid_policy_pasid_taken(void)
 {
 	unsigned int hook = IOASID_HOOK_IDX(pasid_alloc);
 
-	atomic64_dec(&ioasid_policy_stats[hook].allow);
-	atomic64_inc(&ioasid_policy_stats[hook].invalid);
+	this_cpu_dec(ioasid_policy_stats[hook].allow);
+	this_cpu_inc(ioasid_policy_stats[hook].invalid);
 }
 
 /**
@@ -530,6 +536,7 @@ bool ioasid_policy_info(char *name, u64 *loaded_ns,
 {
 	struct ioasid_policy_ops *ops;
 	unsigned int i;
+	int cpu;
 
 	mutex_lock(&ioasid_policy_lock);
 	ops = rcu_dereference_protected(ioasid_policy,
@@ -538,13 +545,19 @@ bool ioasid_policy_info(char *name, u64 *loaded_ns,
 		strscpy(name, ops->name, IOASID_POLICY_NAME_LEN);
 		*loaded_ns = ioasid_policy_loaded_ns;
 		*implemented = 0;
+		memset(stats, 0, IOASID_HOOK_MAX * sizeof(*stats));
 		for (i = 0; i < IOASID_HOOK_MAX; i++) {
 			if (ioasid_policy_hook(ops, i))
 				*implemented |= BIT(i);
-			stats[i].calls = atomic64_read(&ioasid_policy_stats[i].calls);
-			stats[i].allow = atomic64_read(&ioasid_policy_stats[i].allow);
-			stats[i].deny = atomic64_read(&ioasid_policy_stats[i].deny);
-			stats[i].invalid = atomic64_read(&ioasid_policy_stats[i].invalid);
+			for_each_possible_cpu(cpu) {
+				const struct ioasid_policy_hook_stats *s =
+					&per_cpu(ioasid_policy_stats, cpu)[i];
+
+				stats[i].calls += READ_ONCE(s->calls);
+				stats[i].allow += READ_ONCE(s->allow);
+				stats[i].deny += READ_ONCE(s->deny);
+				stats[i].invalid += READ_ONCE(s->invalid);
+			}
 		}
 	}
 	mutex_unlock(&ioasid_policy_lock);
@@ -612,14 +625,11 @@ static int ioasid_policy_check_member(const struct btf_type *t,
 /* A new policy starts with fresh counters. */
 static void ioasid_policy_reset_stats(void)
 {
-	int i;
+	int cpu;
 
-	for (i = 0; i < IOASID_HOOK_MAX; i++) {
-		atomic64_set(&ioasid_policy_stats[i].calls, 0);
-		atomic64_set(&ioasid_policy_stats[i].allow, 0);
-		atomic64_set(&ioasid_policy_stats[i].deny, 0);
-		atomic64_set(&ioasid_policy_stats[i].invalid, 0);
-	}
+	for_each_possible_cpu(cpu)
+		memset(per_cpu(ioasid_policy_stats, cpu), 0,
+		       sizeof(ioasid_policy_stats));
 	ioasid_policy_loaded_ns = ktime_get_real_ns();
 }
 
