@@ -9,6 +9,7 @@
 #   IOASID_SUITES="uapi cli"   run only these suites (default: uapi cli vfio stress;
 #                              failnth needs the debug kernel's fault injection)
 #   IOASID_TEST_FILTER=GLOB    Criterion --filter for the uapi and failnth suites
+#   IOASID_CLI_TESTS=FILES     the bats files of the cli suite (default: tests/cli)
 #   IOASID_FAILNTH_VERBOSE=1   failnth: a kernel stack trace per failure made
 #   IOASID_STRESS_DURATION=SEC how long the stress suite runs (default 60)
 #   IOASID_STRESS_ARGS="..."   more ioasid-stress options (--seed N, ...)
@@ -82,7 +83,7 @@ for suite in $suites; do
 			${IOASID_TEST_FILTER:+--filter "$IOASID_TEST_FILTER"}
 		;;
 	cli)
-		bats --tap tests/cli | tee "$results/cli.tap"
+		bats --tap ${IOASID_CLI_TESTS:-tests/cli} | tee "$results/cli.tap"
 		;;
 	vfio)
 		# VFIO type1 containers on vfio_iommu_type1 and on ioasid_vfio.
