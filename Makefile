@@ -16,6 +16,8 @@
 #                   trixie chroot; also: make check KVER=6.12.N+deb13-amd64)
 #   make bench      map/unmap throughput in the guest, beside VFIO type1;
 #                   then bench-vfio: VFIO containers on type1 and ioasid_vfio
+#   make bench-iommufd  make bench against upstream iommufd, on a kernel
+#                   built with it once (about 25 min)
 #   make bench-policy  cost of a policy call per hook, against no policy
 #   make bench-scale   cost of a 4 KiB map/unmap, a PASID alloc and the
 #                   dumps at 1k..1M existing objects (native, VFIO on
@@ -63,7 +65,7 @@ VM := scripts/vm.sh
 BENCH_VM := IOASID_SLUB_DEBUG= IOASID_KFENCE_INTERVAL= $(VM)
 
 .PHONY: all module bpf cli tests bench-progs check check-debug check-packages check-trixie \
-	stress lint bench bench-vfio bench-policy bench-scale demo vm clean help install uninstall
+	stress lint bench bench-vfio bench-iommufd bench-policy bench-scale demo vm clean help install uninstall
 
 PREFIX ?= /usr/local
 SBINDIR ?= $(PREFIX)/sbin
@@ -132,6 +134,10 @@ bench: all
 
 bench-vfio: all
 	$(BENCH_VM) --mem $(IOASID_BENCH_MEM) -- scripts/bench-vfio.sh
+
+# Against upstream iommufd: builds its peer kernel once (about 25 min).
+bench-iommufd: all
+	IOASID_BENCH_MEM=$(IOASID_BENCH_MEM) scripts/bench-iommufd.sh
 
 bench-policy: all
 	$(BENCH_VM) -- scripts/bench-policy.sh

@@ -5,19 +5,24 @@
  * feeding no domain (pinning and accounting only), a mock device's software
  * page table, or an edu device's Intel IOMMU domain; and, on the same
  * memory and sizes, VFIO type1 (VFIO_IOMMU_MAP_DMA/UNMAP_DMA) on another
- * edu device, side by side with a ratio.
+ * edu device, side by side with a ratio; and, on a kernel built with it
+ * (make bench-iommufd), upstream iommufd (IOMMU_IOAS_MAP/UNMAP) on a third
+ * edu device attached through its VFIO cdev.
  *
  * It only prints figures and asserts nothing about time.  It exits non-zero
  * with a message naming the call when an ioctl or a set-up step fails.
  *
  *   map_bench [--max-mib N] [--reps N] [--edu BDF] [--vfio-group N]
+ *             [--iommufd-edu BDF]
  *
  * Run by scripts/bench.sh in the guest (make bench), which binds the edu
  * devices and reserves the huge pages first.
  */
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -30,6 +35,7 @@
 #include <unistd.h>
 
 #include <linux/ioasid.h>
+#include <linux/iommufd.h>
 #include <linux/vfio.h>
 
 #include "die.h"
@@ -248,15 +254,29 @@ static void print_ranges(const struct ranges *r, const char *who,
 struct target {
 	const char *name;
 	const char *label;	/* the setup column of the ioasid table */
-	int fd;			/* /dev/ioasid or the VFIO container */
+	int fd;			/* /dev/ioasid, the VFIO container, /dev/iommu */
 	uint32_t ioas;
 	bool vfio;
+	bool iommufd;
 	uint64_t iova;
 };
 
 static void t_map(struct target *t, void *va, uint64_t len)
 {
-	if (t->vfio) {
+	if (t->iommufd) {
+		struct iommu_ioas_map m = {
+			.size = sizeof(m),
+			.flags = IOMMU_IOAS_MAP_FIXED_IOVA |
+				 IOMMU_IOAS_MAP_READABLE |
+				 IOMMU_IOAS_MAP_WRITEABLE,
+			.ioas_id = t->ioas, .user_va = (uintptr_t)va,
+			.length = len, .iova = t->iova,
+		};
+
+		if (ioctl(t->fd, IOMMU_IOAS_MAP, &m))
+			die("IOMMU_IOAS_MAP %s at iova %#llx", size_str(len),
+			    (unsigned long long)t->iova);
+	} else if (t->vfio) {
 		struct vfio_iommu_type1_dma_map m = {
 			.argsz = sizeof(m),
 			.flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE,
@@ -282,7 +302,22 @@ static void t_map(struct target *t, void *va, uint64_t len)
 
 static void t_unmap(struct target *t, uint64_t len)
 {
-	if (t->vfio) {
+	if (t->iommufd) {
+		struct iommu_ioas_unmap u = {
+			.size = sizeof(u), .ioas_id = t->ioas,
+			.iova = t->iova, .length = len,
+		};
+
+		if (ioctl(t->fd, IOMMU_IOAS_UNMAP, &u))
+			die("IOMMU_IOAS_UNMAP %s at iova %#llx", size_str(len),
+			    (unsigned long long)t->iova);
+		if (u.length != len) {
+			errno = EIO;
+			die("IOMMU_IOAS_UNMAP unmapped %llu bytes of %llu",
+			    (unsigned long long)u.length,
+			    (unsigned long long)len);
+		}
+	} else if (t->vfio) {
 		struct vfio_iommu_type1_dma_unmap u = {
 			.argsz = sizeof(u), .iova = t->iova, .size = len,
 		};
@@ -465,6 +500,73 @@ static struct target vfio_target(int group_nr, uint64_t max)
 	return t;
 }
 
+/* The VFIO cdev of PCI device @bdf: /dev/vfio/devices/vfioN. */
+static int vfio_cdev(const char *bdf)
+{
+	char path[PATH_MAX];
+	struct dirent *e;
+	DIR *d;
+	int fd;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/vfio-dev", bdf);
+	d = opendir(path);
+	if (!d)
+		die("%s (edu bound to vfio-pci, kernel with VFIO_DEVICE_CDEV?)",
+		    path);
+	while ((e = readdir(d)) && strncmp(e->d_name, "vfio", 4))
+		;
+	if (!e) {
+		errno = ENOENT;
+		die("no vfioN in %s", path);
+	}
+	snprintf(path, sizeof(path), "/dev/vfio/devices/%s", e->d_name);
+	closedir(d);
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		die("open %s", path);
+	return fd;
+}
+
+/* An iommufd IOAS with edu @bdf bound (VFIO cdev) and attached. */
+static struct target iommufd_target(const char *bdf, uint64_t max)
+{
+	struct target t = { .name = "iommufd", .iommufd = true };
+	struct iommu_ioas_alloc a = { .size = sizeof(a) };
+	struct iommu_iova_range buf[MAX_RANGES];
+	struct iommu_ioas_iova_ranges q = {
+		.size = sizeof(q), .num_iovas = MAX_RANGES,
+		.allowed_iovas = (uintptr_t)buf,
+	};
+	struct vfio_device_bind_iommufd b = { .argsz = sizeof(b) };
+	struct vfio_device_attach_iommufd_pt at = { .argsz = sizeof(at) };
+	struct ranges r;
+	int dev = vfio_cdev(bdf);
+
+	t.fd = open("/dev/iommu", O_RDWR | O_CLOEXEC);
+	if (t.fd < 0)
+		die("open /dev/iommu (a kernel with CONFIG_IOMMUFD?)");
+	if (ioctl(t.fd, IOMMU_IOAS_ALLOC, &a))
+		die("IOMMU_IOAS_ALLOC");
+	t.ioas = a.out_ioas_id;
+	b.iommufd = t.fd;
+	if (ioctl(dev, VFIO_DEVICE_BIND_IOMMUFD, &b))
+		die("VFIO_DEVICE_BIND_IOMMUFD (%s)", bdf);
+	at.pt_id = t.ioas;
+	if (ioctl(dev, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &at))
+		die("VFIO_DEVICE_ATTACH_IOMMUFD_PT (%s)", bdf);
+	q.ioas_id = t.ioas;
+	if (ioctl(t.fd, IOMMU_IOAS_IOVA_RANGES, &q))
+		die("IOMMU_IOAS_IOVA_RANGES");
+	r.n = q.num_iovas < MAX_RANGES ? q.num_iovas : MAX_RANGES;
+	for (int i = 0; i < r.n; i++) {
+		r.start[i] = buf[i].start;
+		r.last[i] = buf[i].last;
+	}
+	t.iova = pick_iova(&r, max, t.name);
+	print_ranges(&r, t.name, t.iova);
+	return t;	/* the device fd stays open: it holds the attachment */
+}
+
 /* --- measuring ----------------------------------------------------------- */
 
 /* Medians over the runs, in pages (4 KiB) per second. */
@@ -480,8 +582,8 @@ struct figure {
 static void measure(struct target *tg, int nt, void *va, uint64_t len,
 		    int reps, struct figure *f)
 {
-	static double map_s[4][MAX_REPS], unmap_s[4][MAX_REPS],
-		both_s[4][MAX_REPS];
+	static double map_s[5][MAX_REPS], unmap_s[5][MAX_REPS],
+		both_s[5][MAX_REPS];
 	double pages = (double)len / PG, t0, t1;
 
 	if (len < (256ull << 20))
@@ -523,20 +625,22 @@ int main(int argc, char **argv)
 		{ "reps", required_argument, NULL, 'r' },
 		{ "edu", required_argument, NULL, 'e' },
 		{ "vfio-group", required_argument, NULL, 'g' },
+		{ "iommufd-edu", required_argument, NULL, 'i' },
 		{ "help", no_argument, NULL, 'h' },
 		{ }
 	};
-	static struct figure fig[2][NSIZES][4];
+	static struct figure fig[2][NSIZES][5];
 	static int nreps[NSIZES];
-	const char *edu = NULL;
-	struct target tg[4];
+	const char *edu = NULL, *iommufd_edu = NULL;
+	struct target tg[5];
 	int nt = 0, edu_i = -1, vfio_i = -1, vfio_group = -1, reps = 5, c;
+	int iommufd_i = -1;
 	int ctl, edu_fd;
 	uint64_t max = GB1, avail;
 	size_t ns;
 	char path[96];
 
-	while ((c = getopt_long(argc, argv, "m:r:e:g:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "m:r:e:g:i:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'm':
 			max = strtoull(optarg, NULL, 0) << 20;
@@ -555,8 +659,11 @@ int main(int argc, char **argv)
 		case 'g':
 			vfio_group = atoi(optarg);
 			break;
+		case 'i':
+			iommufd_edu = optarg;
+			break;
 		default:
-			fprintf(stderr, "usage: %s [--max-mib N] [--reps N] [--edu BDF] [--vfio-group N]\n",
+			fprintf(stderr, "usage: %s [--max-mib N] [--reps N] [--edu BDF] [--vfio-group N] [--iommufd-edu BDF]\n",
 				argv[0]);
 			return c == 'h' ? 0 : 2;
 		}
@@ -605,6 +712,10 @@ int main(int argc, char **argv)
 		vfio_i = nt;
 		tg[nt++] = vfio_target(vfio_group, max);
 	}
+	if (iommufd_edu) {
+		iommufd_i = nt;
+		tg[nt++] = iommufd_target(iommufd_edu, max);
+	}
 
 	printf("bench: setups: none = IOAS feeding no domain (pin + account only); mock = mock device (software page table)%s%s%s\n",
 	       edu ? "; edu = " : "", edu ? edu : "",
@@ -624,8 +735,8 @@ int main(int argc, char **argv)
 			for (int i = 0; i < nt; i++) {
 				struct figure *f = &fig[k][s][i];
 
-				if (tg[i].vfio)
-					continue;	/* its own table */
+				if (tg[i].vfio || tg[i].iommufd)
+					continue;	/* their own tables */
 				printf("%6s  %-12s %14.0f %8.2f %14.0f %8.2f %14.0f %8.2f\n",
 				       size_str(sizes[s]), tg[i].label,
 				       f->map, gibs(f->map), f->unmap,
@@ -633,18 +744,28 @@ int main(int argc, char **argv)
 				fflush(stdout);
 			}
 		}
-		if (edu_i >= 0 && vfio_i >= 0) {
-			printf("\n%s: ioasid (edu, Intel IOMMU domain) vs VFIO type1 (edu), pages/s\n",
-			       k == MEM_4K ? "4K-scattered" : "2M-contiguous");
-			printf("%6s  %12s %12s %6s  %12s %12s %6s  %12s %12s %6s\n",
-			       "size", "ioasid map", "vfio map", "ratio",
-			       "ioasid unmap", "vfio unmap", "ratio",
-			       "ioasid m+u", "vfio m+u", "ratio");
+		for (int peer = 0; peer < 2; peer++) {
+			int p_i = peer ? iommufd_i : vfio_i;
+			const char *pn = peer ? "iommufd" : "vfio";
+			char h[3][24];
+
+			if (edu_i < 0 || p_i < 0)
+				continue;
+			snprintf(h[0], sizeof(h[0]), "%s map", pn);
+			snprintf(h[1], sizeof(h[1]), "%s unmap", pn);
+			snprintf(h[2], sizeof(h[2]), "%s m+u", pn);
+			printf("\n%s: ioasid (edu, Intel IOMMU domain) vs %s (edu), pages/s\n",
+			       k == MEM_4K ? "4K-scattered" : "2M-contiguous",
+			       peer ? "upstream iommufd" : "VFIO type1");
+			printf("%6s  %12s %13s %6s  %12s %13s %6s  %12s %13s %6s\n",
+			       "size", "ioasid map", h[0], "ratio",
+			       "ioasid unmap", h[1], "ratio",
+			       "ioasid m+u", h[2], "ratio");
 			for (size_t s = 0; s < ns; s++) {
 				struct figure *a = &fig[k][s][edu_i];
-				struct figure *b = &fig[k][s][vfio_i];
+				struct figure *b = &fig[k][s][p_i];
 
-				printf("%6s  %12.0f %12.0f %6.2f  %12.0f %12.0f %6.2f  %12.0f %12.0f %6.2f\n",
+				printf("%6s  %12.0f %13.0f %6.2f  %12.0f %13.0f %6.2f  %12.0f %13.0f %6.2f\n",
 				       size_str(sizes[s]), a->map, b->map,
 				       ratio(a->map, b->map), a->unmap,
 				       b->unmap, ratio(a->unmap, b->unmap),

@@ -10,6 +10,10 @@
 #   IOASID_BENCH_MAX_MIB=1024   largest size measured (clamped to the guest)
 #   IOASID_BENCH_REPS=5         runs per figure (median; half from 256 MiB)
 #   IOASID_BENCH_HUGETLB=0      reserve no huge pages: 2 MiB memory from THP
+#   IOASID_BENCH_PEER=iommufd   on a kernel with iommufd (make bench-iommufd):
+#                               edu 00:02.0 is measured through upstream
+#                               iommufd (its VFIO cdev) instead of type1
+#   IOASID_MODULE=PATH          the ioasid.ko to load (default kernel/ioasid.ko)
 set -eu
 cd "$(dirname "$0")/.."
 
@@ -28,11 +32,20 @@ fail() {
 
 [ -x "$bench" ] || fail "$bench is not built (make -C bench)"
 dmesg -C
-insmod kernel/ioasid.ko enable_test_interface=1 || fail "insmod kernel/ioasid.ko"
+module=${IOASID_MODULE:-kernel/ioasid.ko}
+insmod "$module" enable_test_interface=1 || fail "insmod $module"
 modprobe vfio-pci || fail "modprobe vfio-pci (modules of $(uname -r))"
 give "$ours" ioasid-pci
 give "$theirs" vfio-pci
 group=$(basename "$(readlink /sys/bus/pci/devices/$theirs/iommu_group)")
+case ${IOASID_BENCH_PEER:-type1} in
+type1) peer=(--vfio-group "$group") ;;
+iommufd)
+	modprobe iommufd || fail "modprobe iommufd (a kernel built with it?)"
+	peer=(--iommufd-edu "$theirs")
+	;;
+*) fail "IOASID_BENCH_PEER is type1 or iommufd" ;;
+esac
 
 # One buffer of each memory kind is live at a time, the 2 MiB one from the
 # huge page pool reserved here for the whole run: keep both, and some
@@ -53,15 +66,14 @@ elif [ "$got" -lt "$want" ]; then
 	echo "bench: only $got of $want huge pages of 2 MiB: giving them back, THP instead"
 	echo 0 >/proc/sys/vm/nr_hugepages
 fi
-echo "bench: edu $ours on ioasid-pci, edu $theirs on vfio-pci (group $group)," \
+echo "bench: edu $ours on ioasid-pci, edu $theirs on vfio-pci (group $group) for ${IOASID_BENCH_PEER:-type1}," \
 	"$(cat /proc/sys/vm/nr_hugepages) huge pages of 2 MiB reserved," \
 	"THP $(sed 's/.*\[\(.*\)\].*/\1/' /sys/kernel/mm/transparent_hugepage/enabled)"
 echo "bench: $(uname -r), $(nproc) vCPUs, $(($(sed -n 's/^MemTotal: *\([0-9]*\) kB/\1/p' /proc/meminfo) / 1024)) MiB," \
 	"$(date -u +%F); under qemu TCG compare ratios, not absolute figures"
 
 rc=0
-"$bench" --max-mib "$max" --reps "$reps" --edu "$ours" \
-	--vfio-group "$group" || rc=$?
+"$bench" --max-mib "$max" --reps "$reps" --edu "$ours" "${peer[@]}" || rc=$?
 
 if dmesg | grep -E "WARNING:|BUG:|Oops|DMAR:.*[Ff]ault|refcount_t|general protection"; then
 	echo "bench: the kernel logged the above during the run" >&2

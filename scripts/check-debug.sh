@@ -18,42 +18,9 @@ CACHE=${CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ioasid}
 export CACHE
 
 dk=$(scripts/debug-kernel.sh | tail -n1)
-kver=$(cat "$dk/kver")
 kdir=$dk/linux
 
-# The module's sources, copied by content: a file that differs from its
-# copy gets a new time, so make rebuilds what it touches, even when the
-# copy came from another branch or worktree with later file times (copying
-# the times instead once linked a stale object whose ops table had another
-# layout).  Files gone from the tree go from the copy too.
-bdir=$CACHE/debug-build
-sync_file() {
-	if ! cmp -s "$1" "$2"; then
-		mkdir -p "$(dirname "$2")"
-		cp "$1" "$2"
-	fi
-}
-mkdir -p "$bdir/kernel/vfio"
-for f in "$bdir"/kernel/*.[ch] "$bdir"/kernel/Kbuild "$bdir"/kernel/vfio/*.[ch] \
-	 "$bdir"/kernel/vfio/*.sh; do
-	[ -e "$f" ] || continue
-	case $f in *.mod.c | */vfio_layout.h) continue ;; esac
-	[ -e "${f#"$bdir"/}" ] || rm -f "$f"
-done
-for f in kernel/Kbuild kernel/*.[ch] kernel/vfio/*.[ch] kernel/vfio/*.sh; do
-	case $f in *.mod.c | */vfio_layout.h) continue ;; esac
-	sync_file "$f" "$bdir/$f"
-done
-# (Absent on the first run: find's failure would end the script.)
-if [ -d "$bdir/include" ]; then
-	find "$bdir/include" -type f | while read -r f; do
-		[ -e "${f#"$bdir"/}" ] || rm -f "$f"
-	done
-fi
-find include -type f | while read -r f; do sync_file "$f" "$bdir/$f"; done
-echo "check-debug: building ioasid.ko for $kver in $bdir/kernel" >&2
-make -s -C "$kdir" M="$bdir/kernel" modules
-module=$bdir/kernel/ioasid.ko
+module=$(scripts/module-for-kernel.sh "$kdir" "$CACHE/debug-build" | tail -n1)
 
 keep=$CACHE/check-debug-last
 rm -rf "$keep"

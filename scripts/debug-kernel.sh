@@ -9,7 +9,11 @@
 #   scripts/debug-kernel.sh           build if needed; last line of stdout: DIR
 #   scripts/debug-kernel.sh --dir     print DIR only (exit 1 if not built)
 #
-# DIR = $CACHE/debug-kernel/<source version> holds:
+# FLAVOUR=iommufd builds, the same way, the peer kernel of make
+# bench-iommufd instead: scripts/iommufd-kernel.config (upstream iommufd and
+# VFIO's cdev interface, which Debian's kernels leave out; no debugging).
+#
+# DIR = $CACHE/<flavour>-kernel/<source version> holds:
 #   DIR/kver                         the release (6.12.N-ioasid-debug)
 #   DIR/root/boot/vmlinuz-<kver>     the kernel (bzImage)
 #   DIR/root/lib/modules/<kver>/     its modules, depmod run
@@ -30,14 +34,19 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 CACHE=${CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ioasid}
-base=$CACHE/debug-kernel
-frag=$here/debug-kernel.config
+FLAVOUR=${FLAVOUR:-debug}
+case $FLAVOUR in
+debug | iommufd) ;;
+*) printf 'debug-kernel: FLAVOUR is debug or iommufd, not %s\n' "$FLAVOUR" >&2; exit 2 ;;
+esac
+base=$CACHE/$FLAVOUR-kernel
+frag=$here/$FLAVOUR-kernel.config
 pkg=linux-source-6.12
 # Bump when the steps below change what gets built.
 recipe=1
 
-log() { printf 'debug-kernel: %s\n' "$*" >&2; }
-die() { printf 'debug-kernel: error: %s\n' "$*" >&2; exit 1; }
+log() { printf '%s-kernel: %s\n' "$FLAVOUR" "$*" >&2; }
+die() { printf '%s-kernel: error: %s\n' "$FLAVOUR" "$*" >&2; exit 1; }
 
 only_dir=
 case ${1:-} in
