@@ -1262,6 +1262,30 @@ static void *vthread_main(void *arg)
 	return NULL;
 }
 
+/*
+ * A yank of an edu device the verifier had bound unbinds it from the
+ * yanker's process, and drops the binding's reference to the context
+ * there: when the verifier closed its context fd first, the context (and
+ * its pins, charged to the verifier) goes when the yanker's unbind write
+ * returns, maybe after the verifier closed everything.  A yank counts its
+ * generation up (to even) after that write: wait for the ones under way.
+ */
+static void wait_for_yanks(struct thr *t)
+{
+	double end = now() + 30;
+
+	for (int i = 0; i < sh->n_edu; i++) {
+		uint32_t gen = atomic_load(&sh->yank_gen[i]);
+
+		if (!(gen & 1))
+			continue;
+		tlog(t, "verifier: wait for the yank of edu %d (gen %u) to end",
+		     i, gen);
+		while (atomic_load(&sh->yank_gen[i]) == gen && now() < end)
+			usleep(5000);
+	}
+}
+
 void verifier_main(struct proc *p, uint64_t seed)
 {
 	int n = cfg.threads > 1 ? 2 : 1;
@@ -1313,6 +1337,7 @@ void verifier_main(struct proc *p, uint64_t seed)
 	}
 	if (dir)
 		closedir(dir);
+	wait_for_yanks(&vt[0].t);
 	if (vmlck_kb() != vmlck0) {
 		tlog(&vt[0].t, "verifier: VmLck after closing every fd");
 		bad(&vt[0].t, K_PROCESS, "VmLck %ld kB, %ld kB at the start",
