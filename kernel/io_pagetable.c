@@ -525,6 +525,152 @@ err_unlock:
 	return rc;
 }
 
+/* --- copy --------------------------------------------------------------- */
+
+/* Pieces of a copy that never entered a tree: give up and free them. */
+static void iopt_copy_free(struct list_head *pieces)
+{
+	struct ioasid_area *piece, *next;
+
+	list_for_each_entry_safe(piece, next, pieces, free_item) {
+		ioasid_pages_unpin(piece->pages, piece->page_index,
+				   area_length(piece) >> PAGE_SHIFT);
+		ioasid_pages_put(piece->pages);
+		kfree(piece);
+	}
+}
+
+/*
+ * The areas of @src over [start, last], clipped to it, as new areas that
+ * share their pages (one user more each) on @pieces; their IOVA ranges are
+ * offsets from @start.  Every byte must be mapped with at least @prot.
+ */
+static int iopt_copy_collect(struct io_pagetable *src, u64 start, u64 last,
+			     int prot, struct list_head *pieces, u64 *source)
+{
+	struct ioasid_area *area, *piece;
+	u64 pos = start;
+	int rc = -ENOENT;
+
+	down_read(&src->rwsem);
+	for_each_area(area, &src->areas, start, last) {
+		u64 from = max(start, area_start(area));
+		u64 to = min(last, area_last(area));
+
+		if (from != pos) {
+			rc = -ENOENT;	/* a hole */
+			break;
+		}
+		if ((area->prot & prot) != prot) {
+			rc = -EACCES;
+			break;
+		}
+		piece = kzalloc(sizeof(*piece), GFP_KERNEL_ACCOUNT);
+		if (!piece) {
+			rc = -ENOMEM;
+			break;
+		}
+		piece->pages = area->pages;
+		kref_get(&piece->pages->ref);
+		piece->page_index = area->page_index +
+				    ((from - area_start(area)) >> PAGE_SHIFT);
+		piece->prot = prot;
+		piece->node.start = from - start;
+		piece->node.last = to - start;
+		ioasid_pages_share(piece->pages, piece->page_index,
+				   (to - from + 1) >> PAGE_SHIFT);
+		if (list_empty(pieces))
+			*source = piece->pages->user_va +
+				  (piece->page_index << PAGE_SHIFT);
+		list_add_tail(&piece->free_item, pieces);
+		if (to == last) {
+			rc = 0;
+			break;
+		}
+		pos = to + 1;
+	}
+	up_read(&src->rwsem);
+	return rc;
+}
+
+/**
+ * iopt_copy() - map into @dst what [@src_iova, +@length) of @src maps
+ * @dst: a paging table
+ * @src: a paging table (may be @dst)
+ * @src_iova: page-aligned start in @src, mapped in full
+ * @length: page-aligned bytes, not wrapping
+ * @iova: in: the IOVA with @fixed; out: the IOVA used
+ * @fixed: map at *@iova
+ * @prot: IOASID_PROT_*; every source mapping must allow it
+ * @reply: see struct iopt_reply, or NULL
+ *
+ * Shares the source's pinned pages: nothing is pinned or charged, and the
+ * copy keeps them pinned when the source range is unmapped.  The source
+ * is read under its own lock and let go before @dst is locked (so @src may
+ * be @dst): what is copied is the source as it was then.
+ *
+ * Return: 0 or the errno of IOASID_IOAS_COPY (or of @reply); nothing is
+ * left behind on error.
+ */
+int iopt_copy(struct io_pagetable *dst, struct io_pagetable *src,
+	      u64 src_iova, u64 length, u64 *iova, bool fixed, int prot,
+	      const struct iopt_reply *reply)
+{
+	struct ioasid_area *piece, *done;
+	LIST_HEAD(pieces);
+	u64 source = 0;
+	int rc;
+
+	if (dst->parent || src->parent)
+		return -EINVAL;
+	rc = iopt_copy_collect(src, src_iova, src_iova + length - 1, prot,
+			       &pieces, &source);
+	if (rc)
+		goto err_free;
+
+	iopt_lock(dst);
+	if (fixed)
+		rc = iopt_check_free(dst, *iova, *iova + length - 1);
+	else
+		rc = iopt_alloc_iova(dst, source, length, iova);
+	if (rc)
+		goto err_unlock;
+	list_for_each_entry(piece, &pieces, free_item) {
+		piece->node.start += *iova;
+		piece->node.last += *iova;
+		rc = iopt_area_fill_all(dst, piece);
+		if (rc)
+			goto err_unfill;
+	}
+	if (reply) {
+		rc = reply->fn(reply->arg, *iova);
+		if (rc) {
+			piece = NULL;	/* every piece is filled */
+			goto err_unfill;
+		}
+	}
+	list_for_each_entry(piece, &pieces, free_item) {
+		iopt_insert_area(dst, piece);
+		if (!ioasid_pages_is_pfnmap(piece->pages))
+			dst->pinned_pages += area_length(piece) >> PAGE_SHIFT;
+		iopt_children_fill_new(dst, piece);
+	}
+	iopt_unlock(dst);
+	return 0;
+
+err_unfill:
+	list_for_each_entry(done, &pieces, free_item) {
+		if (done == piece)
+			break;
+		iopt_area_unfill_until(dst, done, NULL);
+	}
+err_unlock:
+	iopt_unlock(dst);
+err_free:
+	iopt_copy_free(&pieces);
+	return rc;
+}
+
 /* --- unmap -------------------------------------------------------------- */
 
 /*

@@ -129,6 +129,9 @@ int iopt_map_user(struct io_pagetable *iopt, unsigned long user_va,
 int iopt_map_nested(struct io_pagetable *iopt, u64 parent_iova, u64 length,
 		    u64 *iova, bool fixed, int prot,
 		    const struct iopt_reply *reply);
+int iopt_copy(struct io_pagetable *dst, struct io_pagetable *src,
+	      u64 src_iova, u64 length, u64 *iova, bool fixed, int prot,
+	      const struct iopt_reply *reply);
 int iopt_unmap(struct io_pagetable *iopt, u64 start, u64 last,
 	       u64 *unmapped, const struct iopt_reply *reply);
 int iopt_unmap_whole(struct io_pagetable *iopt, u64 start, u64 last, bool v1,
@@ -208,7 +211,17 @@ int iopt_walk_mappings(struct io_pagetable *iopt, u64 start_iova,
 		       int (*fn)(const struct iopt_mapping *m, void *arg),
 		       void *arg);
 
-/* Module-wide pinned page count (IOASID_TEST_STATS). */
+/* Module-wide pinned page count, each page once (IOASID_TEST_STATS). */
 u64 ioasid_pinned_pages(void);
+
+/*
+ * The pinned pages of one mm, shared by every mapping made by it
+ * (mm_pins.c).  A context holds its opener's, to say what is charged.
+ */
+struct ioasid_mm_pins;
+struct mm_struct;
+struct ioasid_mm_pins *ioasid_mm_pins_get(struct mm_struct *mm);
+void ioasid_mm_pins_put(struct ioasid_mm_pins *mp);
+unsigned long ioasid_mm_pins_charged(const struct ioasid_mm_pins *mp);
 
 #endif /* _IOASID_IO_PAGETABLE_H */

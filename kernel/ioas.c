@@ -392,6 +392,72 @@ out:
 	return rc;
 }
 
+int ioasid_ioas_copy_ioctl(struct ioasid_ucmd *ucmd)
+{
+	const u32 prot_flags = IOASID_IOAS_MAP_READABLE |
+			       IOASID_IOAS_MAP_WRITEABLE;
+	struct ioasid_ioas_copy *cmd = ucmd->cmd;
+	bool fixed = cmd->flags & IOASID_IOAS_MAP_FIXED_IOVA;
+	struct ioasid_ctx *ctx = ucmd->ctx;
+	struct ioasid_ioas *dst, *src;
+	struct ioasid_ioas_reply reply;
+	unsigned int tries = 0;
+	u64 end, iova, want;
+	int rc;
+
+	if (cmd->flags & ~(IOASID_IOAS_MAP_FIXED_IOVA | prot_flags))
+		return -EOPNOTSUPP;
+	if (!(cmd->flags & prot_flags) || !cmd->length ||
+	    !PAGE_ALIGNED(cmd->length) || !PAGE_ALIGNED(cmd->src_iova) ||
+	    (fixed && !PAGE_ALIGNED(cmd->dst_iova)))
+		return -EINVAL;
+	if (check_add_overflow(cmd->src_iova, cmd->length - 1, &end) ||
+	    (fixed && check_add_overflow(cmd->dst_iova, cmd->length - 1, &end)))
+		return -EOVERFLOW;
+
+	dst = ioasid_ioas_get(ctx, cmd->dst_ioas_id);
+	if (IS_ERR(dst))
+		return PTR_ERR(dst);
+	src = ioasid_ioas_get(ctx, cmd->src_ioas_id);
+	if (IS_ERR(src)) {
+		rc = PTR_ERR(src);
+		goto out_dst;
+	}
+	if (dst->parent || src->parent) {
+		rc = -EINVAL;
+		goto out_src;
+	}
+	rc = ioasid_policy_dma_map(&ctx->owner, dst->obj.id, NULL,
+				   fixed ? cmd->dst_iova : 0, cmd->length,
+				   cmd->flags & prot_flags,
+				   atomic64_read(&ctx->mapped_bytes),
+				   ioasid_ioas_tenant_reserve(dst, cmd->length));
+	if (rc)
+		goto out_unreserve;
+	ioasid_ioas_reply_init(&reply, ucmd, &cmd->dst_iova, sizeof(*cmd));
+	want = cmd->dst_iova;	/* the reply overwrites it */
+	do {
+		iova = want;
+		rc = iopt_copy(&dst->iopt, &src->iopt, cmd->src_iova,
+			       cmd->length, &iova, fixed,
+			       ioasid_prot(cmd->flags), &reply.reply);
+	} while (rc && ioasid_ioas_reply_retry(&reply, rc, &tries));
+	if (rc)
+		goto out_unreserve;
+	ioasid_ioas_account(dst, cmd->length);
+	trace_ioasid_ioas_copy(ctx->id, dst->obj.id, iova, cmd->length,
+			       src->obj.id, cmd->src_iova,
+			       cmd->flags & prot_flags);
+	goto out_src;
+out_unreserve:
+	ioasid_ioas_tenant_release(dst, cmd->length);
+out_src:
+	ioasid_ioas_put(src);
+out_dst:
+	ioasid_ioas_put(dst);
+	return rc;
+}
+
 int ioasid_ioas_unmap_ioctl(struct ioasid_ucmd *ucmd)
 {
 	struct ioasid_ioas_unmap *cmd = ucmd->cmd;

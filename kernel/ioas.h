@@ -50,6 +50,7 @@ unsigned int ioasid_ioas_count(void);
 int ioasid_ioas_alloc_ioctl(struct ioasid_ucmd *ucmd);
 int ioasid_ioas_iova_ranges_ioctl(struct ioasid_ucmd *ucmd);
 int ioasid_ioas_map_ioctl(struct ioasid_ucmd *ucmd);
+int ioasid_ioas_copy_ioctl(struct ioasid_ucmd *ucmd);
 int ioasid_ioas_unmap_ioctl(struct ioasid_ucmd *ucmd);
 
 /* Registers the IOAS object type (module init). */

@@ -38,15 +38,17 @@
  *         iommu_group mutex      IOMMU core: DMA ownership, attach (also
  *                                taken directly under ioasid_group.lock)
  *         iova_rwsem of a parent IOAS, then of a nested child
- *           mmap_lock            account_locked_vm() at unpin; also under
+ *           ioasid_mm_pins.lock  mm_pins.c: a page's users and its charge
+ *                                (at pin time with nothing else held)
+ *             mmap_lock          account_locked_vm(); also under
  *                                ioasid_device.lock, where a reply's
  *                                copy_to_user() may fault
- *             ioasid_pci.bar_lock    the BAR fault handler runs under
+ *               ioasid_pci.bar_lock  the BAR fault handler runs under
  *                                    mmap_lock; stop() takes it under
  *                                    ioasid_device.lock
- *               i_mmap_rwsem         unmap_mapping_range() in stop()
- *   xa_lock of any table, wait queue and sw page-table spinlocks: innermost,
- *   nothing sleeps under them
+ *                 i_mmap_rwsem       unmap_mapping_range() in stop()
+ *   xa_lock of any table, wait queue and sw page-table spinlocks, and
+ *   ioasid_mm_pins_table_lock: innermost, nothing sleeps under them
  *
  * Pinning (pin_user_pages_fast(), mmap_lock) happens with none of the
  * module's locks held.  ioasid_policy_lock (policy.c) serialises loading,

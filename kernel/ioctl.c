@@ -17,6 +17,7 @@ union ioasid_ucmd_buffer {
 	struct ioasid_ioas_iova_ranges iova_ranges;
 	struct ioasid_ioas_map map;
 	struct ioasid_ioas_unmap unmap;
+	struct ioasid_ioas_copy copy;
 	struct ioasid_pasid_alloc pasid_alloc;
 	struct ioasid_pasid_free pasid_free;
 	struct ioasid_device_bind device_bind;

@@ -20,14 +20,17 @@ struct page;
 /**
  * struct ioasid_pages - user pages pinned for one IOASID_IOAS_MAP
  * @ref: one per area using the pages; a partial unmap splits an area into
- *	pieces that share them
- * @pinned_counter: the owner's counter the pins are added to
- * @mm: the mm charged (locked_vm) for the pins, grabbed for the uncharge
+ *	pieces that share them, and IOASID_IOAS_COPY makes areas of other
+ *	IOAS that share them
+ * @pinned_counter: the owner's counter the area pages are added to
+ * @pins: the pinned pages of the mm they were pinned in (a reference):
+ *	each page of each area using @pages is a user there
  * @user_va: first user address
  * @npages: length of @pages
  * @writable: pinned with FOLL_WRITE (and dirtied when unpinned)
- * @pages: the pinned pages; each area unpins its own slice when it goes.
- *	NULL for VM_PFNMAP memory, which is not pinned
+ * @pages: the pages, kept until the last area goes; each area drops its
+ *	slice's users in @pins when it goes.  NULL for VM_PFNMAP memory,
+ *	which is not pinned
  * @pfn: VM_PFNMAP only: the first of @npages contiguous PFNs
  * @one: @pages of a one-page mapping, the commonest kind (a VMM with a
  *	virtual IOMMU maps every guest DMA buffer on its own): no array
@@ -36,7 +39,7 @@ struct page;
 struct ioasid_pages {
 	struct kref ref;
 	atomic64_t *pinned_counter;
-	struct mm_struct *mm;
+	struct ioasid_mm_pins *pins;
 	unsigned long user_va;
 	unsigned long npages;
 	bool writable;
@@ -52,6 +55,8 @@ struct ioasid_pages *ioasid_pages_pin(atomic64_t *pinned_counter,
 				      unsigned long npages, bool writable,
 				      bool allow_pfnmap);
 unsigned long ioasid_pages_unpin(struct ioasid_pages *pages,
+				 unsigned long index, unsigned long npages);
+unsigned long ioasid_pages_share(struct ioasid_pages *pages,
 				 unsigned long index, unsigned long npages);
 void ioasid_pages_put(struct ioasid_pages *pages);
 
@@ -114,6 +119,14 @@ void iopt_sync_domains(struct io_pagetable *iopt);
 int iopt_add_area(struct io_pagetable *iopt, struct ioasid_area *area,
 		  u64 source, u64 length, u64 *iova, bool fixed,
 		  const struct iopt_reply *reply);
+
+/* mm_pins.c: one pin and one charge per page of an mm (see there). */
+int ioasid_mm_pins_add(struct ioasid_mm_pins *mp, struct page **pages,
+		       unsigned long n, bool dirty);
+void ioasid_mm_pins_ref(struct ioasid_mm_pins *mp, struct page **pages,
+			unsigned long n);
+void ioasid_mm_pins_drop(struct ioasid_mm_pins *mp, struct page **pages,
+			 unsigned long n);
 
 /* pages.c: moving the PFNs of pinned pages into domains.  All or nothing. */
 int iopt_map_pages(struct ioasid_domain *domain, u64 iova,

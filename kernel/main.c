@@ -35,6 +35,7 @@ static_assert(sizeof(struct ioasid_device_attach) == 16);
 static_assert(sizeof(struct ioasid_device_detach) == 16);
 static_assert(sizeof(struct ioasid_device_info) == 40);
 static_assert(sizeof(struct ioasid_region_info) == 32);
+static_assert(sizeof(struct ioasid_ioas_copy) == 40);
 
 static const struct ioasid_ioctl_op ioasid_ioctl_ops[] = {
 	IOASID_IOCTL_OP(IOASID_DESTROY, ioasid_destroy_ioctl,
@@ -53,6 +54,8 @@ static const struct ioasid_ioctl_op ioasid_ioctl_ops[] = {
 			struct ioasid_pasid_free, pasid),
 	IOASID_IOCTL_OP(IOASID_TEST, ioasid_test_ioctl, struct ioasid_test,
 			__pad),
+	IOASID_IOCTL_OP(IOASID_IOAS_COPY, ioasid_ioas_copy_ioctl,
+			struct ioasid_ioas_copy, src_iova),
 };
 
 static long ioasid_fops_ioctl(struct file *filp, unsigned int cmd,

@@ -6,8 +6,10 @@
  * Pages are pinned long-term (FOLL_LONGTERM migrates them out of movable
  * zones and CMA first) and charged to the mapping process's locked_vm, the
  * same counter mlock() and VFIO type1 use, so RLIMIT_MEMLOCK bounds them
- * unless the process has CAP_IPC_LOCK.  Every mapping pins and charges its
- * own pages, even where two mappings share memory.
+ * unless the process has CAP_IPC_LOCK.  Unlike type1, a page is pinned and
+ * charged once however many mappings of the process use it (mm_pins.c):
+ * the pages of a map are pinned, then handed to the mm's table, which
+ * keeps the pins of pages new to it and charges those only.
  *
  * VM_PFNMAP memory (a device BAR mmap'ed for peer-to-peer DMA) has no pages
  * to pin.  For the VFIO backend only, and as VFIO type1 does, its PFNs are
@@ -26,25 +28,11 @@
 #include "domain.h"
 #include "iopt_area.h"
 
-/* Every page pinned by the module, for IOASID_TEST_STATS. */
-static atomic64_t ioasid_pinned_total = ATOMIC64_INIT(0);
-
 /* Pages pinned per pin_user_pages_fast() call: bounds latency per step. */
 #define IOASID_PIN_BATCH	4096UL
 
-/**
- * ioasid_pinned_pages() - pages pinned by every context
- *
- * Return: the count.
- */
-u64 ioasid_pinned_pages(void)
-{
-	return atomic64_read(&ioasid_pinned_total);
-}
-
 static void ioasid_pages_count(atomic64_t *counter, long npages)
 {
-	atomic64_add(npages, &ioasid_pinned_total);
 	atomic64_add(npages, counter);
 }
 
@@ -120,12 +108,13 @@ static int ioasid_follow_pfn(struct mm_struct *mm, unsigned long va,
  */
 static int ioasid_pages_follow(struct ioasid_pages *pages)
 {
+	struct mm_struct *mm = current->mm;
 	unsigned long i, pfn;
 	int rc = 0;
 
-	mmap_read_lock(pages->mm);
+	mmap_read_lock(mm);
 	for (i = 0; i < pages->npages; i++) {
-		rc = ioasid_follow_pfn(pages->mm, pages->user_va + i * PAGE_SIZE,
+		rc = ioasid_follow_pfn(mm, pages->user_va + i * PAGE_SIZE,
 				       pages->writable, &pfn);
 		if (rc)
 			break;
@@ -142,17 +131,21 @@ static int ioasid_pages_follow(struct ioasid_pages *pages)
 		if (!(i % IOASID_PIN_BATCH))
 			cond_resched();
 	}
-	mmap_read_unlock(pages->mm);
+	mmap_read_unlock(mm);
 	return rc;
 }
 
 /**
  * ioasid_pages_pin() - pin and charge user memory
- * @pinned_counter: the owner's counter the pins are added to
+ * @pinned_counter: the owner's counter the pages are added to
  * @user_va: page-aligned start
  * @npages: number of pages
  * @writable: the device may write (pin with FOLL_WRITE)
  * @allow_pfnmap: a range that is all VM_PFNMAP is looked up, not pinned
+ *
+ * Pages some mapping of the process pinned already are neither pinned nor
+ * charged a second time.  The charge is checked batch by batch, so a map
+ * over the limit fails having pinned at most IOASID_PIN_BATCH pages more.
  *
  * Return: the pages with one reference, or ERR_PTR: -ENOMEM (out of memory
  * or over RLIMIT_MEMLOCK), -EFAULT (not mapped memory, or read-only with
@@ -188,12 +181,16 @@ struct ioasid_pages *ioasid_pages_pin(atomic64_t *pinned_counter,
 	pages->user_va = user_va;
 	pages->npages = npages;
 	pages->writable = writable;
-	pages->mm = current->mm;
-	mmgrab(pages->mm);
+	pages->pins = ioasid_mm_pins_get(current->mm);
+	if (IS_ERR(pages->pins)) {
+		rc = PTR_ERR(pages->pins);
+		kfree(pages);
+		return ERR_PTR(rc);
+	}
 	if (kind) {
 		rc = ioasid_pages_follow(pages);
 		if (rc)
-			goto err_mm;
+			goto err_pins;
 		return pages;
 	}
 	if (npages == 1)
@@ -203,38 +200,40 @@ struct ioasid_pages *ioasid_pages_pin(atomic64_t *pinned_counter,
 					GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 	if (!pages->pages) {
 		rc = -ENOMEM;
-		goto err_mm;
+		goto err_pins;
 	}
-
-	/* Charge first: a map over the limit fails before pinning anything. */
-	rc = account_locked_vm(pages->mm, npages, true);
-	if (rc)
-		goto err_mm;
 
 	while (done < npages) {
 		unsigned long n = min(npages - done, IOASID_PIN_BATCH);
+		struct page **batch = pages->pages + done;
 
 		if (fatal_signal_pending(current)) {
 			rc = -EINTR;
 			goto err_unpin;
 		}
 		rc = pin_user_pages_fast(user_va + done * PAGE_SIZE, n,
-					 gup_flags, pages->pages + done);
+					 gup_flags, batch);
 		if (rc <= 0) {
 			rc = rc ? rc : -EFAULT;
 			goto err_unpin;
 		}
-		done += rc;
+		n = rc;
+		/* Charged as they come: over the limit stops here. */
+		rc = ioasid_mm_pins_add(pages->pins, batch, n, writable);
+		if (rc) {
+			unpin_user_pages(batch, n);
+			goto err_unpin;
+		}
+		done += n;
 		cond_resched();
 	}
 	ioasid_pages_count(pinned_counter, npages);
 	return pages;
 
 err_unpin:
-	unpin_user_pages(pages->pages, done);
-	account_locked_vm(pages->mm, npages, false);
-err_mm:
-	mmdrop(pages->mm);
+	ioasid_mm_pins_drop(pages->pins, pages->pages, done);
+err_pins:
+	ioasid_mm_pins_put(pages->pins);
 	if (pages->pages != &pages->one)
 		kvfree(pages->pages);
 	kfree(pages);
@@ -242,15 +241,16 @@ err_mm:
 }
 
 /**
- * ioasid_pages_unpin() - unpin and uncharge a slice
+ * ioasid_pages_unpin() - a slice loses one user (an area goes)
  * @pages: the pages
  * @index: first page of the slice
  * @npages: pages in the slice
  *
- * Only once no domain translates to the slice any more.  Pages the device
- * could write are marked dirty.
+ * Only once no domain of that user translates to the slice any more.  A
+ * page no other mapping uses is unpinned and uncharged (and marked dirty
+ * if a device could write it).
  *
- * Return: the pages unpinned: @npages, or 0 for VM_PFNMAP memory.
+ * Return: the area pages given up: @npages, or 0 for VM_PFNMAP memory.
  */
 unsigned long ioasid_pages_unpin(struct ioasid_pages *pages,
 				 unsigned long index, unsigned long npages)
@@ -258,11 +258,29 @@ unsigned long ioasid_pages_unpin(struct ioasid_pages *pages,
 	if (WARN_ON(index + npages > pages->npages) || !npages ||
 	    ioasid_pages_is_pfnmap(pages))
 		return 0;
-	unpin_user_pages_dirty_lock(pages->pages + index, npages,
-				    pages->writable);
-	memset(pages->pages + index, 0, npages * sizeof(*pages->pages));
-	account_locked_vm(pages->mm, npages, false);
+	ioasid_mm_pins_drop(pages->pins, pages->pages + index, npages);
 	ioasid_pages_count(pages->pinned_counter, -(long)npages);
+	return npages;
+}
+
+/**
+ * ioasid_pages_share() - a slice gains one user (IOASID_IOAS_COPY)
+ * @pages: the pages, a slice of which an area uses already
+ * @index: first page of the slice
+ * @npages: pages in the slice
+ *
+ * Nothing is pinned or charged: the pages are.
+ *
+ * Return: the area pages added: @npages, or 0 for VM_PFNMAP memory.
+ */
+unsigned long ioasid_pages_share(struct ioasid_pages *pages,
+				 unsigned long index, unsigned long npages)
+{
+	if (WARN_ON(index + npages > pages->npages) || !npages ||
+	    ioasid_pages_is_pfnmap(pages))
+		return 0;
+	ioasid_mm_pins_ref(pages->pins, pages->pages + index, npages);
+	ioasid_pages_count(pages->pinned_counter, npages);
 	return npages;
 }
 
@@ -271,7 +289,7 @@ static void ioasid_pages_release(struct kref *ref)
 	struct ioasid_pages *pages = container_of(ref, struct ioasid_pages,
 						  ref);
 
-	mmdrop(pages->mm);
+	ioasid_mm_pins_put(pages->pins);
 	if (pages->pages != &pages->one)
 		kvfree(pages->pages);
 	kfree(pages);
@@ -279,7 +297,7 @@ static void ioasid_pages_release(struct kref *ref)
 
 /**
  * ioasid_pages_put() - drop an area's reference
- * @pages: the pages; the area has unpinned its slice already
+ * @pages: the pages; the area has given up its slice already
  */
 void ioasid_pages_put(struct ioasid_pages *pages)
 {

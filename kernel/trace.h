@@ -97,6 +97,35 @@ TRACE_EVENT(ioasid_ioas_map,
 		  __entry->length, __entry->source, __entry->prot)
 );
 
+/* IOASID_IOAS_COPY: [@src_iova, +@length) of @src_ioas_id at @iova. */
+TRACE_EVENT(ioasid_ioas_copy,
+	TP_PROTO(u32 ctx_id, u32 ioas_id, u64 iova, u64 length,
+		 u32 src_ioas_id, u64 src_iova, u32 prot),
+	TP_ARGS(ctx_id, ioas_id, iova, length, src_ioas_id, src_iova, prot),
+	TP_STRUCT__entry(
+		__field(u32, ctx_id)
+		__field(u32, ioas_id)
+		__field(u64, iova)
+		__field(u64, length)
+		__field(u32, src_ioas_id)
+		__field(u64, src_iova)
+		__field(u32, prot)
+	),
+	TP_fast_assign(
+		__entry->ctx_id = ctx_id;
+		__entry->ioas_id = ioas_id;
+		__entry->iova = iova;
+		__entry->length = length;
+		__entry->src_ioas_id = src_ioas_id;
+		__entry->src_iova = src_iova;
+		__entry->prot = prot;
+	),
+	TP_printk("ctx=%u ioas=%u iova=%#llx length=%#llx src_ioas=%u src_iova=%#llx prot=%#x",
+		  __entry->ctx_id, __entry->ioas_id, __entry->iova,
+		  __entry->length, __entry->src_ioas_id, __entry->src_iova,
+		  __entry->prot)
+);
+
 /* @length: bytes that were mapped in [@iova, @last] and are not any more. */
 TRACE_EVENT(ioasid_ioas_unmap,
 	TP_PROTO(u32 ctx_id, u32 ioas_id, u64 iova, u64 last, u64 length),

@@ -409,6 +409,77 @@ static void op_map(struct thr *t)
 	}
 }
 
+/*
+ * IOAS_COPY between two IOAS of one context (the same one at times), from
+ * IOVAs maps are likely to have used, racing the maps and unmaps of the
+ * source and the destination.
+ */
+static void op_copy(struct thr *t)
+{
+	struct fdref c = get_ctx(t);
+	struct ioasid_ioas_copy cp = { .size = sizeof(cp) };
+	bool nested_dst, nested_src, fixed = chance(&t->r, 1, 2), odd = false;
+	uint64_t len = (1 + below(&t->r, 16)) * PG;
+	int rc, pl;
+
+	cp.dst_ioas_id = pick_ioas(t, &c, &nested_dst);
+	cp.src_ioas_id = chance(&t->r, 1, 4) ? cp.dst_ioas_id :
+			 pick_ioas(t, &c, &nested_src);
+	if (cp.src_ioas_id == cp.dst_ioas_id)
+		nested_src = nested_dst;
+	cp.flags = pick_prot(t) | (fixed ? FIXED : 0);
+	cp.src_iova = pick_iova(t);
+	cp.length = len;
+	if (fixed)
+		cp.dst_iova = pick_iova(t);
+	switch (below(&t->r, 30)) {
+	case 0:
+		cp.src_iova += 1 + below(&t->r, PG - 1);
+		odd = true;
+		break;
+	case 1:
+		cp.length = 0;
+		odd = true;
+		break;
+	case 2:
+		cp.src_iova = -PG;
+		cp.length = 2 * PG;
+		odd = true;
+		break;
+	case 3:
+		cp.flags &= ~RW;
+		odd = true;
+		break;
+	case 4:
+		cp.flags |= 1u << (3 + below(&t->r, 8));
+		odd = true;
+		break;
+	default:
+		break;
+	}
+	tlog(t, "COPY fd %d ioas %u <- %u flags %#x src %#llx len %#llx iova %#llx",
+	     c.fd, cp.dst_ioas_id, cp.src_ioas_id, cp.flags,
+	     (unsigned long long)cp.src_iova, (unsigned long long)cp.length,
+	     (unsigned long long)cp.dst_iova);
+	rc = xioctl(t, c.fd, IOASID_IOAS_COPY, &cp, sizeof(cp), &pl);
+	note(t, K_COPY, rc, is_stale(t, &c, false));
+	if (rc)
+		return;
+	if (pl == PL_RO || pl == PL_STRADDLE || pl == PL_SMALL || pl == PL_BADPTR ||
+	    pl == PL_BIGJUNK)
+		bad(t, K_COPY, "succeeded with a struct it cannot have read or "
+		    "written (placement %d)", pl);
+	if (odd)
+		bad(t, K_COPY, "succeeded with invalid arguments");
+	if (nested_dst || nested_src)
+		bad(t, K_COPY, "succeeded with a nested IOAS");
+	if (!fixed && (!cp.dst_iova || cp.dst_iova % PG))
+		bad(t, K_COPY, "kernel-chosen IOVA %#llx",
+		    (unsigned long long)cp.dst_iova);
+	atomic_store(&recent_iova[atomic_fetch_add(&recent_pos, 1) % 16],
+		     cp.dst_iova);
+}
+
 static void op_unmap(struct thr *t)
 {
 	struct fdref c = get_ctx(t);
@@ -983,6 +1054,7 @@ const struct opdef opdefs[] = {
 	{ "destroy", op_destroy, 7, true },
 	{ "map", op_map, 22, true },
 	{ "unmap", op_unmap, 12, true },
+	{ "copy", op_copy, 5, true },
 	{ "iova_ranges", op_iova_ranges, 2, true },
 	{ "pasid_alloc", op_pasid_alloc, 4, true },
 	{ "pasid_free", op_pasid_free, 3, true },

@@ -87,6 +87,7 @@ static inline bool chance(uint64_t *s, uint32_t num, uint32_t den)
 	  DOC_ioasid_ioas_iova_ranges)					\
 	X(MAP, "IOASID_IOAS_MAP", 1, DOC_ioasid_ioas_map)		\
 	X(UNMAP, "IOASID_IOAS_UNMAP", 1, DOC_ioasid_ioas_unmap)		\
+	X(COPY, "IOASID_IOAS_COPY", 1, DOC_ioasid_ioas_copy)		\
 	X(PASID_ALLOC, "IOASID_PASID_ALLOC", 1, DOC_ioasid_pasid_alloc)	\
 	X(PASID_FREE, "IOASID_PASID_FREE", 1, DOC_ioasid_pasid_free)	\
 	X(BIND, "IOASID_DEVICE_BIND", 1, DOC_ioasid_device_bind)	\

@@ -120,6 +120,26 @@ static inline int unmap_all(int ctx, uint32_t ioas, uint64_t *out)
 	return rc;
 }
 
+/*
+ * IOASID_IOAS_COPY of [src_iova, +len) of @src into @dst; with FIXED in
+ * @flags at *@iova, else at an IOVA the kernel picks (in *@iova).
+ */
+static inline int copy_ioas(int ctx, uint32_t dst, uint32_t src,
+			    uint64_t src_iova, uint64_t len, uint64_t *iova,
+			    uint32_t flags)
+{
+	struct ioasid_ioas_copy c = {
+		.size = sizeof(c), .flags = flags, .dst_ioas_id = dst,
+		.src_ioas_id = src, .length = len, .src_iova = src_iova,
+		.dst_iova = iova ? *iova : 0,
+	};
+	int rc = ioc(ctx, IOASID_IOAS_COPY, &c);
+
+	if (!rc && iova)
+		*iova = c.dst_iova;
+	return rc;
+}
+
 /* IOASID_IOAS_IOVA_RANGES; *num in and out, 0 or -errno. */
 static inline int iova_ranges(int ctx, uint32_t ioas, uint32_t *num,
 			      struct ioasid_iova_range *r, uint64_t *align)

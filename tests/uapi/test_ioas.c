@@ -829,7 +829,7 @@ Test(ioas_mapping, no_read_or_write_is_einval_fixed_or_not)
 	/* Either permission alone is enough. */
 	cr_assert_eq(map_at(ctx, ioas, VA(mem), PG, 0x100000, RO), 0);
 	cr_assert_eq(map_at(ctx, ioas, VA(mem), PG, 0x101000, WO), 0);
-	cr_assert_eq(pinned() - base, 2);
+	cr_assert_eq(pinned() - base, 1);	/* one page, mapped twice */
 	close(ctx);
 }
 
@@ -1010,7 +1010,7 @@ Test(ioas_mapping, reserved_region_refuses_every_overlap_not_its_edges)
 	/* Right before and right after. */
 	cr_assert_eq(map_at(ctx, ioas, VA(mem), 4 * PG, rs - 4 * PG, RW), 0);
 	cr_assert_eq(map_at(ctx, ioas, VA(mem), 4 * PG, rs + rl, RW), 0);
-	cr_assert_eq(pinned() - base, 8);
+	cr_assert_eq(pinned() - base, 4);	/* the same 4 pages twice */
 	assert_reads(m.fd, rs - 4 * PG, mem, 4 * PG);
 	assert_reads(m.fd, rs + rl, mem, 4 * PG);
 	close(m.fd);

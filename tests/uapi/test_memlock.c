@@ -9,6 +9,9 @@
  * reports through its exit status): exactly the limit maps, one page more
  * is -ENOMEM with nothing pinned, the limit spans every context of the
  * process, is given back on unmap and close, and nested maps are free.
+ * A page is pinned and charged once per process however many mappings
+ * (IOAS, contexts) use it, until the last one goes; memory mapped again
+ * after munmap() is other pages; a forked child pays for its own copies.
  * Many contexts at once come and go without leaking.
  */
 #include <fcntl.h>
@@ -63,7 +66,7 @@ Test(ioas_memlock, counter_falls_by_exactly_each_cut)
 	cr_assert_eq(pinned(), base);
 }
 
-Test(ioas_memlock, two_mappings_of_the_same_memory_pin_twice)
+Test(ioas_memlock, the_same_memory_in_two_ioas_is_pinned_and_charged_once)
 {
 	int ctx = ioasid_open();
 	uint32_t a = ioas_new(ctx), b = ioas_new(ctx);
@@ -72,13 +75,164 @@ Test(ioas_memlock, two_mappings_of_the_same_memory_pin_twice)
 	long lck = vmlck_kb();
 
 	cr_assert_eq(map_at(ctx, a, VA(mem), 4 * PG, 0x100000, RW), 0);
+	cr_assert_eq(pinned() - base, 4);
+	cr_assert_eq(vmlck_kb() - lck, 4 * 4);
 	cr_assert_eq(map_at(ctx, a, VA(mem), 4 * PG, 0x200000, RO), 0);
 	cr_assert_eq(map_at(ctx, b, VA(mem), 4 * PG, 0x100000, RW), 0);
-	cr_assert_eq(pinned() - base, 12);
-	cr_assert_eq(vmlck_kb() - lck, 12 * 4);
+	cr_assert_eq(pinned() - base, 4);
+	cr_assert_eq(vmlck_kb() - lck, 4 * 4);
+	/* Unmapping one keeps the charge... */
 	cr_assert_eq(unmap_range(ctx, a, 0x200000, 4 * PG, &out), 0);
+	cr_assert_eq(unmap_all(ctx, a, &out), 0);
+	cr_assert_eq(out, 4 * PG);
+	cr_assert_eq(pinned() - base, 4);
+	cr_assert_eq(vmlck_kb() - lck, 4 * 4);
+	/* ...page by page: half of the last mapping gives half back. */
+	cr_assert_eq(unmap_range(ctx, b, 0x100000, 2 * PG, &out), 0);
+	cr_assert_eq(pinned() - base, 2);
+	cr_assert_eq(vmlck_kb() - lck, 2 * 4);
+	cr_assert_eq(unmap_all(ctx, b, &out), 0);
+	cr_assert_eq(pinned(), base);
+	cr_assert_eq(vmlck_kb(), lck);
+	close(ctx);
+}
+
+Test(ioas_memlock, overlapping_mappings_charge_their_union)
+{
+	int c1 = ioasid_open(), c2 = ioasid_open();
+	uint32_t a = ioas_new(c1), b = ioas_new(c2);
+	uint8_t *mem = pbuf(8 * PG, 7);
+	uint64_t base = pinned();
+	long lck = vmlck_kb();
+
+	/* Pages 0-3 in one context, 2-7 in another of the same process. */
+	cr_assert_eq(map_at(c1, a, VA(mem), 4 * PG, 0x100000, RW), 0);
+	cr_assert_eq(map_at(c2, b, VA(mem) + 2 * PG, 6 * PG, 0x100000, RO), 0);
 	cr_assert_eq(pinned() - base, 8);
 	cr_assert_eq(vmlck_kb() - lck, 8 * 4);
+	close(c1);
+	cr_assert_eq(pinned() - base, 6);
+	cr_assert_eq(vmlck_kb() - lck, 6 * 4);
+	close(c2);
+	cr_assert_eq(pinned(), base);
+	cr_assert_eq(vmlck_kb(), lck);
+}
+
+Test(ioas_memlock, munmap_after_map_keeps_the_old_pages_and_charges_new_ones)
+{
+	struct ioas_rig r = ioas_rig_up();
+	uint32_t b = ioas_new(r.ctx);
+	struct mock db = mock_new(0);
+	uint8_t *mem = pbuf(4 * PG, 8), old[4 * PG], *again;
+	uint64_t base = pinned(), out;
+	long lck = vmlck_kb();
+
+	cr_assert_eq(dev_bind(db.fd, r.ctx, NULL), 0);
+	cr_assert_eq(dev_attach(db.fd, b), 0);
+	memcpy(old, mem, sizeof(old));
+	cr_assert_eq(map_at(r.ctx, r.ioas, VA(mem), 4 * PG, 0x100000, RW), 0);
+	/* The same addresses, other memory. */
+	cr_assert_eq(munmap(mem, 4 * PG), 0);
+	again = mmap(mem, 4 * PG, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	cr_assert_eq(again, mem);
+	memset(again, 0x5a, 4 * PG);
+	cr_assert_eq(pinned() - base, 4);
+	cr_assert_eq(map_at(r.ctx, b, VA(again), 4 * PG, 0x100000, RW), 0);
+	cr_assert_eq(pinned() - base, 8);
+	cr_assert_eq(vmlck_kb() - lck, 8 * 4);
+	/* Each IOAS reaches the pages it mapped. */
+	assert_reads(r.dev.fd, 0x100000, old, 4 * PG);
+	assert_reads(db.fd, 0x100000, again, 4 * PG);
+	cr_assert_eq(unmap_all(r.ctx, r.ioas, &out), 0);
+	cr_assert_eq(pinned() - base, 4);
+	cr_assert_eq(vmlck_kb() - lck, 4 * 4);
+	close(db.fd);
+	ioas_rig_down(&r);
+	cr_assert_eq(pinned(), base);
+	cr_assert_eq(vmlck_kb(), lck);
+}
+
+/*
+ * A forked child's memory is its own: the pages the parent pinned are
+ * copied for it at fork, so what it maps is pinned and charged to it,
+ * through a context of its own or the one it inherited, and its own
+ * mappings of one page are charged once.  Exit status: 0, or the step.
+ */
+static int child_maps_its_own(int inherited, uint32_t ioas, uint8_t *mem)
+{
+	struct ioasid_ioas_map m = {
+		.size = sizeof(m), .flags = FIXED | RW, .user_va = VA(mem),
+		.length = 4 * PG,
+	};
+	struct ioasid_test t = { .size = sizeof(t), .op = IOASID_TEST_STATS };
+	long lck0 = -1, lck = -1;
+	uint64_t pinned0;
+	char line[256];
+	int ctx = open("/dev/ioasid", O_RDWR | O_CLOEXEC);
+	struct ioasid_ioas_alloc a = { .size = sizeof(a) };
+	FILE *f;
+
+#define CHILD_VMLCK(v) do {								f = fopen("/proc/self/status", "r");					if (!f)										return 10;							while (fgets(line, sizeof(line), f))						if (sscanf(line, "VmLck: %ld kB", &(v)) == 1)					break;							fclose(f);							} while (0)
+	CHILD_VMLCK(lck0);
+	if (lck0 != 0)
+		return 1;	/* the parent's charge is not inherited */
+	if (ctx < 0 || ioctl(ctx, IOASID_IOAS_ALLOC, &a) ||
+	    ioctl(ctx, IOASID_TEST, &t))
+		return 2;
+	pinned0 = t.stats.out_pinned_pages;
+	m.ioas_id = a.out_ioas_id;
+	m.iova = 0x100000;
+	if (ioctl(ctx, IOASID_IOAS_MAP, &m))
+		return 3;
+	m.iova = 0x200000;
+	if (ioctl(ctx, IOASID_IOAS_MAP, &m))
+		return 4;
+	/* Through the parent's context, into the parent's IOAS. */
+	m.ioas_id = ioas;
+	m.iova = 0x800000;
+	if (ioctl(inherited, IOASID_IOAS_MAP, &m))
+		return 5;
+	CHILD_VMLCK(lck);
+	if (lck != 4 * 4)
+		return 6;
+	if (ioctl(ctx, IOASID_TEST, &t) ||
+	    t.stats.out_pinned_pages - pinned0 != 4)
+		return 7;
+#undef CHILD_VMLCK
+	return 0;
+}
+
+Test(ioas_memlock, fork_and_exit_the_child_pins_and_pays_its_own_pages)
+{
+	int ctx = ioasid_open(), status;
+	uint32_t ioas = ioas_new(ctx);
+	uint8_t *mem = pbuf(4 * PG, 9);
+	uint64_t base = pinned(), out;
+	long lck = vmlck_kb();
+	pid_t pid;
+
+	cr_assert_eq(map_at(ctx, ioas, VA(mem), 4 * PG, 0x100000, RW), 0);
+	cr_assert_eq(pinned() - base, 4);
+	fflush(NULL);
+	pid = fork();
+	cr_assert_geq(pid, 0);
+	if (!pid)
+		_exit(child_maps_its_own(ctx, ioas, mem));
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	cr_assert(WIFEXITED(status), "child died (status %#x)", status);
+	cr_assert_eq(WEXITSTATUS(status), 0, "child failed at step %d",
+		     WEXITSTATUS(status));
+	/*
+	 * The child's own context went with it; what it mapped through ours
+	 * stays pinned (charged to the child's mm, not to us) until unmapped.
+	 */
+	cr_assert_eq(pinned() - base, 8);
+	cr_assert_eq(vmlck_kb() - lck, 4 * 4);
+	cr_assert_eq(unmap_range(ctx, ioas, 0x800000, 4 * PG, &out), 0);
+	cr_assert_eq(out, 4 * PG);
+	cr_assert_eq(pinned() - base, 4);
+	cr_assert_eq(vmlck_kb() - lck, 4 * 4);
 	close(ctx);
 	cr_assert_eq(pinned(), base);
 	cr_assert_eq(vmlck_kb(), lck);
@@ -125,10 +279,14 @@ Test(ioas_memlock, vmlck_follows_map_and_unmap_in_4k_steps)
 	cr_assert_eq(map_at(ctx, ioas, VA(mem), 2 * PG, 0x100000 + 20 * PG,
 			    RW), -EEXIST);
 	cr_assert_eq(vmlck_kb() - lck, 39 * 4);
+	/* Pages charged already: a second mapping of them charges nothing. */
 	cr_assert_eq(map_any(ctx, ioas, VA(mem), 3 * PG, RO, &iova), 0);
-	cr_assert_eq(vmlck_kb() - lck, 42 * 4);
+	cr_assert_eq(vmlck_kb() - lck, 39 * 4);
+	cr_assert_eq(map_any(ctx, ioas, VA(mem) + 9 * PG, 2 * PG, RO, &iova),
+		     0);
+	cr_assert_eq(vmlck_kb() - lck, 40 * 4);
 	cr_assert_eq(unmap_all(ctx, ioas, &out), 0);
-	cr_assert_eq(out, 42 * PG);
+	cr_assert_eq(out, 44 * PG);
 	cr_assert_eq(vmlck_kb(), lck);
 	close(ctx);
 }
@@ -462,4 +620,50 @@ static int nested_is_free(uint8_t *mem)
 Test(ioas_memlock, nested_maps_are_not_charged)
 {
 	in_limited_child(nested_is_free);
+}
+
+static int shared_memory_is_charged_once(uint8_t *mem)
+{
+	long lck = child_vmlck_kb();
+	int a = child_open(), b = child_open();
+	uint32_t a1 = 0, a2 = 0, b1 = 0;
+
+	if (a < 0 || b < 0 || child_ioas(a, 0, 0, &a1) ||
+	    child_ioas(a, 0, 0, &a2) || child_ioas(b, 0, 0, &b1))
+		return 1;
+	/* The whole limit, three times over: one charge. */
+	if (child_map(a, a1, VA(mem), LIMIT_PAGES, 0x100000))
+		return 2;
+	if (child_map(a, a2, VA(mem), LIMIT_PAGES, 0x100000))
+		return 3;
+	if (child_map(b, b1, VA(mem), LIMIT_PAGES, 0x100000))
+		return 4;
+	if (child_vmlck_kb() - lck != LIMIT_PAGES * 4)
+		return 5;
+	/* One page of other memory is one too many... */
+	if (child_map(b, b1, VA(mem) + LIMIT_PAGES * PG, 1, 0x800000) !=
+	    -ENOMEM)
+		return 6;
+	/* ...also when it comes with pages that are charged already. */
+	if (child_map(a, a2, VA(mem) + PG, LIMIT_PAGES, 0x800000) != -ENOMEM)
+		return 7;
+	if (child_vmlck_kb() - lck != LIMIT_PAGES * 4)
+		return 8;
+	/* The last user of a page gives its charge back. */
+	if (child_unmap(a, a1, 0x100000, 1) || child_unmap(a, a2, 0x100000, 1))
+		return 9;
+	if (child_vmlck_kb() - lck != LIMIT_PAGES * 4)
+		return 10;
+	if (child_unmap(b, b1, 0x100000, 1))
+		return 11;
+	if (child_vmlck_kb() - lck != (LIMIT_PAGES - 1) * 4)
+		return 12;
+	if (child_map(b, b1, VA(mem) + LIMIT_PAGES * PG, 1, 0x800000))
+		return 13;
+	return 0;
+}
+
+Test(ioas_memlock, memory_mapped_in_many_ioas_counts_once_against_the_limit)
+{
+	in_limited_child(shared_memory_is_charged_once);
 }

@@ -63,6 +63,7 @@ enum {
 	IOASID_CMD_DEVICE_GET_INFO,
 	IOASID_CMD_DEVICE_GET_REGION_INFO,
 	IOASID_CMD_TEST,
+	IOASID_CMD_IOAS_COPY,
 };
 
 /**
@@ -239,6 +240,46 @@ struct ioasid_ioas_map {
 	__aligned_u64 iova;
 };
 #define IOASID_IOAS_MAP _IO(IOASID_TYPE, IOASID_CMD_IOAS_MAP)
+
+/**
+ * struct ioasid_ioas_copy - ioctl(IOASID_IOAS_COPY)
+ * @size: sizeof(struct ioasid_ioas_copy)
+ * @flags: &enum ioasid_ioas_map_flags; at least one of READABLE/WRITEABLE
+ * @dst_ioas_id: paging IOAS to map into
+ * @src_ioas_id: paging IOAS whose mappings back the copy (may be
+ *	@dst_ioas_id)
+ * @length: bytes to copy
+ * @dst_iova: in with IOASID_IOAS_MAP_FIXED_IOVA, out otherwise
+ * @src_iova: start of the range in @src_ioas_id, mapped in full
+ *
+ * Maps into @dst_ioas_id the pages [@src_iova, @src_iova + @length) of
+ * @src_ioas_id translates to, without touching user memory: nothing is
+ * pinned or charged again, and the copy stays valid (its pages pinned)
+ * after the source range is unmapped.  The two IOAS must belong to the
+ * context the ioctl is issued on.  IOVA choice and alignment are those of
+ * IOASID_IOAS_MAP; the policy's dma_map hook decides as for a map of
+ * @length bytes.
+ *
+ * Errors: -EINVAL zero length, misalignment, no permission flag, or a
+ * nested IOAS as source or destination; -EOVERFLOW an address range wraps;
+ * -ENOENT no such IOAS, or part of the source range is not mapped;
+ * -EACCES a source mapping lacks a requested permission (WRITEABLE of a
+ * range mapped read-only); -EEXIST the fixed range overlaps a mapping;
+ * -EADDRINUSE the fixed range leaves the allowed IOVA ranges; -ENOSPC no
+ * free IOVA range of that length; -ENOMEM out of memory (page tables
+ * included); -EPERM/-EDQUOT refused by the policy's dma_map hook (-EPERM
+ * also for an answer outside its contract).
+ */
+struct ioasid_ioas_copy {
+	__u32 size;
+	__u32 flags;
+	__u32 dst_ioas_id;
+	__u32 src_ioas_id;
+	__aligned_u64 length;
+	__aligned_u64 dst_iova;
+	__aligned_u64 src_iova;
+};
+#define IOASID_IOAS_COPY _IO(IOASID_TYPE, IOASID_CMD_IOAS_COPY)
 
 /**
  * enum ioasid_ioas_unmap_flags - flags for &struct ioasid_ioas_unmap
