@@ -149,12 +149,13 @@ static int list_objects(int argc, const struct listing *l)
 
 static void ctx_row(json_t *o)
 {
-	printf("%-5lld %-8lld %-6lld %-16s %-8lld %7lld %5lld %7lld %6lld %12lld %8lld %13lld %13lld\n",
+	printf("%-5lld %-8lld %-6lld %-16s %-8lld %7lld %5lld %7lld %6lld %12lld %8lld %8lld %13lld %13lld\n",
 	       num(o, "ctx"), num(o, "owner_tgid"), num(o, "owner_uid"),
 	       str(o, "owner_comm"), num(o, "owner_cgroup_id"),
 	       num(o, "nr_objects"), num(o, "nr_ioas"), num(o, "nr_devices"),
 	       num(o, "nr_pasids"), num(o, "mapped_bytes"),
-	       num(o, "pinned_pages"), num(o, "tenant_mapped_bytes"),
+	       num(o, "pinned_pages"), num(o, "charged_pages"),
+	       num(o, "tenant_mapped_bytes"),
 	       num(o, "tenant_nr_pasids"));
 }
 
@@ -162,7 +163,7 @@ static int cmd_ctx_list(int argc, char **argv)
 {
 	static const struct listing l = {
 		"ctx list", IOASID_NL_CMD_CTX_GET, NULL,
-		"CTX   TGID     UID    COMM             CGROUP   OBJECTS  IOAS DEVICES PASIDS       MAPPED   PINNED CGROUP-MAPPED CGROUP-PASIDS\n",
+		"CTX   TGID     UID    COMM             CGROUP   OBJECTS  IOAS DEVICES PASIDS       MAPPED   PINNED  CHARGED CGROUP-MAPPED CGROUP-PASIDS\n",
 		ctx_row,
 	};
 
@@ -187,17 +188,18 @@ static void print_ioas_row(json_t *o)
 		snprintf(parent, sizeof(parent), "%lld", num(o, "parent"));
 	else
 		strcpy(parent, "-");
-	printf("%-10s %-6s %8lld %8lld %7lld %8lld %12lld %8lld\n", id, parent,
-	       num(o, "nr_children"), num(o, "nr_attached"),
+	printf("%-10s %-6s %8lld %8lld %7lld %8lld %12lld %8lld %8lld\n", id,
+	       parent, num(o, "nr_children"), num(o, "nr_attached"),
 	       num(o, "nr_domains"), num(o, "nr_mappings"),
-	       num(o, "mapped_bytes"), num(o, "pinned_pages"));
+	       num(o, "mapped_bytes"), num(o, "pinned_pages"),
+	       num(o, "charged_pages"));
 }
 
 static void print_ioas_header(void)
 {
-	printf("%-10s %-6s %8s %8s %7s %8s %12s %8s\n", "CTX:IOAS", "PARENT",
-	       "CHILDREN", "ATTACHED", "DOMAINS", "MAPPINGS", "MAPPED",
-	       "PINNED");
+	printf("%-10s %-6s %8s %8s %7s %8s %12s %8s %8s\n", "CTX:IOAS",
+	       "PARENT", "CHILDREN", "ATTACHED", "DOMAINS", "MAPPINGS", "MAPPED",
+	       "PINNED", "CHARGED");
 }
 
 static int cmd_ioas_list(int argc, char **argv)

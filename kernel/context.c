@@ -39,6 +39,7 @@
 #include <linux/wait.h>
 
 #include "context.h"
+#include "io_pagetable.h"
 #include "trace.h"
 
 static const struct ioasid_object_ops *ioasid_object_ops[IOASID_OBJ_MAX];
@@ -324,24 +325,37 @@ int ioasid_ctx_open(struct inode *inode, struct file *file)
 	ctx->owner.owner_uid = from_kuid_munged(&init_user_ns, current_uid());
 	ctx->owner.owner_cgroup_id = ioasid_current_cgroup_id();
 	get_task_comm(ctx->owner_comm, current);
+	if (current->mm) {
+		ctx->owner_pins = ioasid_mm_pins_get(current->mm);
+		if (IS_ERR(ctx->owner_pins)) {
+			rc = PTR_ERR(ctx->owner_pins);
+			goto err_free;
+		}
+	}
 	ctx->tenant = ioasid_tenant_get(ctx->owner.owner_cgroup_id);
 	if (IS_ERR(ctx->tenant)) {
-		kfree(ctx);
-		return PTR_ERR(ctx->tenant);
+		rc = PTR_ERR(ctx->tenant);
+		goto err_pins;
 	}
 
 	rc = xa_alloc_cyclic(&ioasid_ctx_ids, &ctx->id, ctx, xa_limit_32b,
 			     &ioasid_ctx_next_id, GFP_KERNEL);
-	if (rc < 0) {
-		ioasid_tenant_put(ctx->tenant);
-		kfree(ctx);
-		return rc;
-	}
+	if (rc < 0)
+		goto err_tenant;
 	ctx->owner.id = ctx->id;
 	file->private_data = ctx;
 	trace_ioasid_ctx_create(ctx->id, ctx->owner.owner_tgid,
 				ctx->owner.owner_uid);
 	return 0;
+
+err_tenant:
+	ioasid_tenant_put(ctx->tenant);
+err_pins:
+	if (ctx->owner_pins)
+		ioasid_mm_pins_put(ctx->owner_pins);
+err_free:
+	kfree(ctx);
+	return rc;
 }
 
 /**
@@ -395,6 +409,8 @@ void ioasid_ctx_destroy(struct ioasid_ctx *ctx)
 	xa_destroy(&ctx->objects);
 	xa_destroy(&ctx->pasids);
 	ioasid_tenant_put(ctx->tenant);
+	if (ctx->owner_pins)
+		ioasid_mm_pins_put(ctx->owner_pins);
 	trace_ioasid_ctx_destroy(ctx->id);
 	kfree(ctx);
 }
@@ -464,6 +480,8 @@ void ioasid_ctx_get_info(struct ioasid_ctx *ctx, struct ioasid_ctx_info *info)
 	xa_unlock(&ctx->objects);
 	info->mapped_bytes = atomic64_read(&ctx->mapped_bytes);
 	info->pinned_pages = atomic64_read(&ctx->pinned_pages);
+	if (ctx->owner_pins)
+		info->charged_pages = ioasid_mm_pins_charged(ctx->owner_pins);
 	info->tenant_mapped_bytes = atomic64_read(&ctx->tenant->mapped_bytes);
 	info->tenant_nr_pasids = atomic_read(&ctx->tenant->nr_pasids);
 	info->tenant_nr_ctxs = ioasid_tenant_nr_ctxs(ctx->tenant);

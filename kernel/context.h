@@ -36,7 +36,10 @@ struct file;
  * @owner_comm: command name of the opener
  * @tenant: the contexts opened from the same cgroup (tenant.c)
  * @mapped_bytes: bytes mapped in the context's paging IOAS (kept by ioas.c)
- * @pinned_pages: pages pinned for the context (kept by the engine)
+ * @pinned_pages: pages the context's mappings use, a page once per mapping
+ *	(kept by the engine); each is pinned and charged once per process
+ * @owner_pins: the pinned pages of the opener's mm (mm_pins.c), held to
+ *	say what its locked_vm is charged; NULL if opened without an mm
  */
 struct ioasid_ctx {
 	struct file *file;
@@ -50,6 +53,7 @@ struct ioasid_ctx {
 	struct ioasid_tenant *tenant;
 	atomic64_t mapped_bytes;
 	atomic64_t pinned_pages;
+	struct ioasid_mm_pins *owner_pins;
 };
 
 struct inode;
@@ -120,6 +124,8 @@ struct ioasid_object *ioasid_object_get_next(struct ioasid_ctx *ctx,
  * @nr_devices: of which device bindings
  * @mapped_bytes: &ioasid_ctx.mapped_bytes
  * @pinned_pages: &ioasid_ctx.pinned_pages
+ * @charged_pages: pages charged to the opener's locked_vm by the module,
+ *	for the mappings of every context of that process
  * @tenant_mapped_bytes: &ioasid_tenant.mapped_bytes of its tenant
  * @tenant_nr_pasids: &ioasid_tenant.nr_pasids of its tenant
  * @tenant_nr_ctxs: contexts of its tenant
@@ -130,6 +136,7 @@ struct ioasid_ctx_info {
 	u32 nr_devices;
 	u64 mapped_bytes;
 	u64 pinned_pages;
+	u64 charged_pages;
 	u64 tenant_mapped_bytes;
 	u32 tenant_nr_pasids;
 	u32 tenant_nr_ctxs;

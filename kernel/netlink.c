@@ -156,7 +156,9 @@ static int ioasid_nl_fill_ctx(struct sk_buff *skb, void *obj)
 	    nla_put_u64_64bit(skb, IOASID_NL_A_TENANT_MAPPED_BYTES,
 			      info.tenant_mapped_bytes, IOASID_NL_A_PAD) ||
 	    nla_put_u32(skb, IOASID_NL_A_TENANT_NR_PASIDS,
-			info.tenant_nr_pasids))
+			info.tenant_nr_pasids) ||
+	    nla_put_u64_64bit(skb, IOASID_NL_A_CHARGED_PAGES,
+			      info.charged_pages, IOASID_NL_A_PAD))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -209,6 +211,7 @@ static int ioasid_nl_ctx_get_dumpit(struct sk_buff *skb,
 static int ioasid_nl_fill_ioas(struct sk_buff *skb, void *obj)
 {
 	struct ioasid_ioas *ioas = obj;
+	struct ioasid_ctx *ctx = ioas->obj.ctx;
 	struct iopt_info info;
 
 	iopt_get_info(&ioas->iopt, &info);
@@ -224,6 +227,10 @@ static int ioasid_nl_fill_ioas(struct sk_buff *skb, void *obj)
 	    nla_put_u64_64bit(skb, IOASID_NL_A_MAPPED_BYTES, info.mapped_bytes,
 			      IOASID_NL_A_PAD) ||
 	    nla_put_u64_64bit(skb, IOASID_NL_A_PINNED_PAGES, info.pinned_pages,
+			      IOASID_NL_A_PAD) ||
+	    nla_put_u64_64bit(skb, IOASID_NL_A_CHARGED_PAGES,
+			      ctx->owner_pins ?
+			      ioasid_mm_pins_charged(ctx->owner_pins) : 0,
 			      IOASID_NL_A_PAD))
 		return -EMSGSIZE;
 	return 0;

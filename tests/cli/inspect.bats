@@ -37,6 +37,26 @@ teardown() {
 	[ "$(jq .nr_pasids <<<"$c")" -eq 0 ]
 	[ "$(jq .mapped_bytes <<<"$c")" -eq 8192 ]
 	[ "$(jq .pinned_pages <<<"$c")" -eq 2 ]
+	[ "$(jq .charged_pages <<<"$c")" -eq 2 ]
+}
+
+@test "ctx list, ioas show: memory mapped twice is pinned twice, charged once" {
+	hold --shared --map 0x100000:0x3000 --map 0x200000:0x2000
+	expect 0 ioasidctl -j ctx list
+	c=$(jq --argjson c "$HOLD_CTX" '.[] | select(.ctx == $c)' <<<"$output")
+	[ "$(jq .mapped_bytes <<<"$c")" -eq $((0x5000)) ]
+	[ "$(jq .pinned_pages <<<"$c")" -eq 5 ]
+	[ "$(jq .charged_pages <<<"$c")" -eq 3 ]
+	expect 0 ioasidctl ctx list
+	[[ "${lines[0]}" == *" PINNED  CHARGED CGROUP-MAPPED "* ]]
+	grep -qE "^$HOLD_CTX +$HOLD_PID .* 20480 +5 +3 +[0-9]+ +[0-9]+\$" <<<"$output"
+	expect 0 ioasidctl -j ioas show "$HOLD_CTX:$HOLD_IOAS"
+	[ "$(jq .pinned_pages <<<"$output")" -eq 5 ]
+	[ "$(jq .charged_pages <<<"$output")" -eq 3 ]
+	[ "$(jq -r '[.mappings[].source] | unique | length' <<<"$output")" -eq 1 ]
+	expect 0 ioasidctl ioas show "$HOLD_CTX:$HOLD_IOAS"
+	[[ "${lines[0]}" == *" PINNED  CHARGED" ]]
+	grep -qE "^$HOLD_CTX:$HOLD_IOAS +- .* 20480 +5 +3\$" <<<"$output"
 }
 
 @test "ctx list -j: what the contexts of one cgroup hold together" {

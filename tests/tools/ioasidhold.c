@@ -3,13 +3,14 @@
  * ioasidhold: build some ioasid objects and hold them until killed, so
  * shell tests can look at them with ioasidctl.
  *
- *   ioasidhold [--map IOVA:LENGTH]... [--ro] [--nested]
+ *   ioasidhold [--map IOVA:LENGTH]... [--shared] [--ro] [--nested]
  *              [--mock] [--mock-pasid] [--join] [--pasid] [--attach-pasid]
  *              [--nobind] [--driver] [--many N] [--contexts N] [--pasids N]
  *
  * Opens one /dev/ioasid context and allocates a paging IOAS; --map maps
  * fresh anonymous memory at that IOVA (read/write, or read-only with
- * --ro); --nested adds a nested IOAS on it.  --mock creates a mock device
+ * --ro; --shared: every --map after the first maps the first's memory
+ * again, from its start); --nested adds a nested IOAS on it.  --mock creates a mock device
  * in a new mock group (--mock-pasid: one with PASID support; --join: a
  * second device in the same group, not bound), binds it and attaches it to
  * the IOAS (--nobind: neither; --driver: a pretend kernel DMA driver holds
@@ -63,11 +64,13 @@ int main(int argc, char **argv)
 		{ "many", required_argument, NULL, 'M' },
 		{ "contexts", required_argument, NULL, 'C' },
 		{ "pasids", required_argument, NULL, 'P' },
+		{ "shared", no_argument, NULL, 'S' },
 		{ 0 }
 	};
 	bool ro = false, nested = false, mock = false, mock_pasid = false;
 	bool join = false, pasid = false, attach_pasid = false;
-	bool nobind = false, driver = false;
+	bool nobind = false, driver = false, shared = false;
+	void *first = NULL;
 	static uint64_t iovas[1024], lens[1024];
 	uint64_t source = 0;
 	uint32_t ioas_id, nested_id = 0, dev_id = 0, group_id = 0, pasid_v = 0;
@@ -98,6 +101,7 @@ int main(int argc, char **argv)
 		case 'M': many = strtoul(optarg, NULL, 0); break;
 		case 'C': contexts = strtoul(optarg, NULL, 0); break;
 		case 'P': pasids = strtoul(optarg, NULL, 0); break;
+		case 'S': shared = true; break;
 		default:
 			return 2;
 		}
@@ -123,12 +127,23 @@ int main(int argc, char **argv)
 			.length = lens[i],
 			.iova = iovas[i],
 		};
-		void *p = mmap(NULL, lens[i], PROT_READ | PROT_WRITE,
-			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		void *p;
 
-		if (p == MAP_FAILED)
-			die("mmap");
-		memset(p, 0x5a, lens[i]);
+		if (shared && i) {
+			if (lens[i] > lens[0]) {
+				fprintf(stderr, "ioasidhold: --shared: a --map "
+					"longer than the first\n");
+				return 2;
+			}
+			p = first;
+		} else {
+			p = mmap(NULL, lens[i], PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+			if (p == MAP_FAILED)
+				die("mmap");
+			memset(p, 0x5a, lens[i]);
+			first = first ? first : p;
+		}
 		m.user_va = (uintptr_t)p;
 		if (!i)
 			source = m.user_va;

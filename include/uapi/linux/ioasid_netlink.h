@@ -35,8 +35,8 @@
  *	%IOASID_NL_A_OWNER_COMM, %IOASID_NL_A_OWNER_CGROUP_ID,
  *	%IOASID_NL_A_NR_OBJECTS, %IOASID_NL_A_NR_IOAS,
  *	%IOASID_NL_A_NR_DEVICES, %IOASID_NL_A_NR_PASIDS,
- *	%IOASID_NL_A_MAPPED_BYTES, %IOASID_NL_A_PINNED_PAGES, and its
- *	tenant's (the contexts opened from the same cgroup):
+ *	%IOASID_NL_A_MAPPED_BYTES, %IOASID_NL_A_PINNED_PAGES,
+ *	%IOASID_NL_A_CHARGED_PAGES, and its tenant's (the contexts opened from the same cgroup):
  *	%IOASID_NL_A_TENANT_NR_CTXS, %IOASID_NL_A_TENANT_MAPPED_BYTES,
  *	%IOASID_NL_A_TENANT_NR_PASIDS.
  * @IOASID_NL_CMD_IOAS_GET: IOAS objects.  Dump: every IOAS of every
@@ -44,7 +44,8 @@
  *	%IOASID_NL_A_CTX_ID, %IOASID_NL_A_IOAS_ID, %IOASID_NL_A_PARENT_ID,
  *	%IOASID_NL_A_NR_CHILDREN, %IOASID_NL_A_NR_ATTACHED,
  *	%IOASID_NL_A_NR_DOMAINS, %IOASID_NL_A_NR_MAPPINGS,
- *	%IOASID_NL_A_MAPPED_BYTES, %IOASID_NL_A_PINNED_PAGES.  Do: the IOAS
+ *	%IOASID_NL_A_MAPPED_BYTES, %IOASID_NL_A_PINNED_PAGES,
+ *	%IOASID_NL_A_CHARGED_PAGES.  Do: the IOAS
  *	named by %IOASID_NL_A_CTX_ID and %IOASID_NL_A_IOAS_ID; the reply adds
  *	%IOASID_NL_A_MAPPINGS, the mappings from %IOASID_NL_A_IOVA_START (0 if
  *	absent) on, as many as fit in one message; if more remain,
@@ -112,7 +113,8 @@ enum ioasid_nl_cmd {
  * @IOASID_NL_A_NR_DEVICES: u32, devices bound to the context
  * @IOASID_NL_A_NR_PASIDS: u32, PASIDs the context owns
  * @IOASID_NL_A_MAPPED_BYTES: u64, bytes mapped (context: in its paging IOAS)
- * @IOASID_NL_A_PINNED_PAGES: u64, pages pinned
+ * @IOASID_NL_A_PINNED_PAGES: u64, pages the mappings use, a page once per
+ *	mapping (a page two mappings use is still pinned once)
  * @IOASID_NL_A_IOAS_ID: u32, an IOAS id within its context
  * @IOASID_NL_A_PARENT_ID: u32, parent of a nested IOAS (0: a paging IOAS)
  * @IOASID_NL_A_NR_CHILDREN: u32, nested IOAS built on this one
@@ -180,6 +182,9 @@ enum ioasid_nl_cmd {
  *	in their paging IOAS (maps in flight included): what a tenant quota
  *	counts
  * @IOASID_NL_A_TENANT_NR_PASIDS: u32, PASIDs those contexts own
+ * @IOASID_NL_A_CHARGED_PAGES: u64, pages pinned and charged to the locked_vm
+ *	(RLIMIT_MEMLOCK) of the context's opener: each page once, for the
+ *	mappings of every context of that process
  * @__IOASID_NL_A_MAX: internal
  * @IOASID_NL_A_MAX: highest attribute number
  */
@@ -261,6 +266,8 @@ enum ioasid_nl_attr {
 	IOASID_NL_A_TENANT_NR_CTXS,
 	IOASID_NL_A_TENANT_MAPPED_BYTES,
 	IOASID_NL_A_TENANT_NR_PASIDS,
+
+	IOASID_NL_A_CHARGED_PAGES,
 
 	__IOASID_NL_A_MAX,
 	IOASID_NL_A_MAX = __IOASID_NL_A_MAX - 1
