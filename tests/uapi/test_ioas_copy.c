@@ -232,3 +232,50 @@ Test(ioas_copy, errnos)
 #undef COPY
 	close(ctx);
 }
+
+static void fail_none(void)
+{
+	fail_pgtable(0, 0);
+}
+
+/*
+ * Out of page-table memory at the Nth table the copy needs, for each N
+ * until the copy needs no more: every failure leaves the destination
+ * empty and the pins as they were; then the copy reads back exactly.
+ */
+Test(ioas_copy, without_page_table_memory_fails_whole, .fini = fail_none)
+{
+	struct copy_rig r = copy_rig_up();
+	uint8_t *m1 = pbuf(PG, 17), *m2 = pbuf(PG, 18), out[PG];
+	/* The second piece starts a new 2 MiB leaf table. */
+	const uint64_t at = 0x40200000 - PG;
+	uint64_t base, iova;
+	unsigned int failed = 0, skip;
+	long lck;
+	int rc = -ENOMEM;
+
+	cr_assert_eq(map_at(r.ctx, r.a, VA(m1), PG, X, RW), 0);
+	cr_assert_eq(map_at(r.ctx, r.a, VA(m2), PG, X + PG, RW), 0);
+	base = pinned();
+	lck = vmlck_kb();
+	for (skip = 0; skip < 8 && rc; skip++) {
+		fail_pgtable(skip, 1);
+		iova = at;
+		rc = copy_ioas(r.ctx, r.b, r.a, X, 2 * PG, &iova, FIXED | RW);
+		fail_pgtable(0, 0);
+		if (!rc)
+			break;
+		cr_assert_eq(rc, -ENOMEM, "skip %u", skip);
+		failed++;
+		assert_nothing_copied(r.ctx, r.b, base, lck);
+		cr_assert_eq(dma_rd(r.db.fd, at, out, PG, NULL, NULL),
+			     IOASID_MOCK_FAULT_UNMAPPED, "skip %u", skip);
+		assert_reads(r.da.fd, X, m1, PG);
+	}
+	cr_assert_eq(rc, 0);
+	cr_assert_geq(failed, 1);
+	assert_reads(r.db.fd, at, m1, PG);
+	assert_reads(r.db.fd, at + PG, m2, PG);
+	cr_assert_eq(pinned(), base);
+	copy_rig_down(&r);
+}
