@@ -577,8 +577,13 @@ static int iopt_copy_collect(struct io_pagetable *src, u64 start, u64 last,
 		piece->prot = prot;
 		piece->node.start = from - start;
 		piece->node.last = to - start;
-		ioasid_pages_share(piece->pages, piece->page_index,
-				   (to - from + 1) >> PAGE_SHIFT);
+		if (ioasid_pages_share(piece->pages, piece->page_index,
+				       (to - from + 1) >> PAGE_SHIFT)) {
+			ioasid_pages_put(piece->pages);
+			kfree(piece);
+			rc = -ENOMEM;
+			break;
+		}
 		if (list_empty(pieces))
 			*source = piece->pages->user_va +
 				  (piece->page_index << PAGE_SHIFT);

@@ -56,8 +56,8 @@ struct ioasid_pages *ioasid_pages_pin(atomic64_t *pinned_counter,
 				      bool allow_pfnmap);
 unsigned long ioasid_pages_unpin(struct ioasid_pages *pages,
 				 unsigned long index, unsigned long npages);
-unsigned long ioasid_pages_share(struct ioasid_pages *pages,
-				 unsigned long index, unsigned long npages);
+int ioasid_pages_share(struct ioasid_pages *pages, unsigned long index,
+		       unsigned long npages);
 void ioasid_pages_put(struct ioasid_pages *pages);
 
 /**
@@ -123,8 +123,8 @@ int iopt_add_area(struct io_pagetable *iopt, struct ioasid_area *area,
 /* mm_pins.c: one pin and one charge per page of an mm (see there). */
 int ioasid_mm_pins_add(struct ioasid_mm_pins *mp, struct page **pages,
 		       unsigned long n, bool dirty);
-void ioasid_mm_pins_ref(struct ioasid_mm_pins *mp, struct page **pages,
-			unsigned long n);
+int ioasid_mm_pins_ref(struct ioasid_mm_pins *mp, struct page **pages,
+		       unsigned long n);
 void ioasid_mm_pins_drop(struct ioasid_mm_pins *mp, struct page **pages,
 			 unsigned long n);
 

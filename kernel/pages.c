@@ -271,17 +271,20 @@ unsigned long ioasid_pages_unpin(struct ioasid_pages *pages,
  *
  * Nothing is pinned or charged: the pages are.
  *
- * Return: the area pages added: @npages, or 0 for VM_PFNMAP memory.
+ * Return: 0, or -ENOMEM with nothing changed.
  */
-unsigned long ioasid_pages_share(struct ioasid_pages *pages,
-				 unsigned long index, unsigned long npages)
+int ioasid_pages_share(struct ioasid_pages *pages, unsigned long index,
+		       unsigned long npages)
 {
+	int rc;
+
 	if (WARN_ON(index + npages > pages->npages) || !npages ||
 	    ioasid_pages_is_pfnmap(pages))
 		return 0;
-	ioasid_mm_pins_ref(pages->pins, pages->pages + index, npages);
-	ioasid_pages_count(pages->pinned_counter, npages);
-	return npages;
+	rc = ioasid_mm_pins_ref(pages->pins, pages->pages + index, npages);
+	if (!rc)
+		ioasid_pages_count(pages->pinned_counter, npages);
+	return rc;
 }
 
 static void ioasid_pages_release(struct kref *ref)

@@ -241,6 +241,32 @@ static inline void assert_unmapped(int dev_fd, uint64_t iova)
 	cr_assert_eq(fiova, iova);
 }
 
+#define MB2	(2ull << 20)
+
+/*
+ * One 2 MiB hugetlb page (reserved for it; give it back with
+ * huge_page_put()), filled with a pattern of @seed: physically contiguous
+ * and aligned, whatever THP does.
+ */
+static inline uint8_t *huge_page(uint8_t seed)
+{
+	uint8_t *mem;
+
+	cr_assert_eq(system("echo 1 > /proc/sys/vm/nr_hugepages"), 0);
+	mem = mmap(NULL, MB2, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB, -1, 0);
+	cr_assert_neq(mem, MAP_FAILED);
+	for (uint64_t i = 0; i < MB2; i++)
+		mem[i] = (uint8_t)(i * seed + (i >> 12));
+	return mem;
+}
+
+static inline void huge_page_put(uint8_t *mem)
+{
+	munmap(mem, MB2);
+	cr_assert_eq(system("echo 0 > /proc/sys/vm/nr_hugepages"), 0);
+}
+
 static inline uint64_t pinned(void)
 {
 	return test_stats().out_pinned_pages;

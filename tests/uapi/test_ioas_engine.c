@@ -14,8 +14,6 @@
 
 #include "ioas_util.h"
 
-#define MB2	(2ull << 20)
-
 static uint32_t ioas_alloc(int ctx, uint32_t flags, uint32_t parent)
 {
 	struct ioasid_ioas_alloc a = {
@@ -325,29 +323,6 @@ Test(engine, attach_fails_if_a_mapping_covers_a_reserved_region)
 		     -EADDRINUSE);
 	close(dev.fd);
 	close(ctx);
-}
-
-/*
- * One 2 MiB hugetlb page (reserved for it; give it back with
- * huge_page_put()), filled with a pattern of @seed.
- */
-static uint8_t *huge_page(uint8_t seed)
-{
-	uint8_t *mem;
-
-	cr_assert_eq(system("echo 1 > /proc/sys/vm/nr_hugepages"), 0);
-	mem = mmap(NULL, MB2, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB, -1, 0);
-	cr_assert_neq(mem, MAP_FAILED);
-	for (uint64_t i = 0; i < MB2; i++)
-		mem[i] = (uint8_t)(i * seed + (i >> 12));
-	return mem;
-}
-
-static void huge_page_put(uint8_t *mem)
-{
-	munmap(mem, MB2);
-	system("echo 0 > /proc/sys/vm/nr_hugepages");
 }
 
 Test(engine, large_mapping_where_small_ones_were)

@@ -154,6 +154,60 @@ Test(ioas_memlock, munmap_after_map_keeps_the_old_pages_and_charges_new_ones)
 }
 
 /*
+ * The pages of a huge page are counted by runs of 64 while every mapping
+ * takes them whole; a mapping, a copy or an unmap of a part splits a run
+ * and the counts stay exact, page by page.
+ */
+Test(ioas_memlock, a_huge_page_shared_whole_and_in_parts_is_charged_per_page)
+{
+	struct ioas_rig r = ioas_rig_up();
+	uint32_t b = ioas_new(r.ctx);
+	struct mock db = mock_new(0);
+	const uint64_t x = 0x40000000, y = 0x80000000;
+	uint64_t base = pinned(), out, iova;
+	long lck = vmlck_kb();
+	uint8_t *mem = huge_page(9);
+
+	cr_assert_eq(dev_bind(db.fd, r.ctx, NULL), 0);
+	cr_assert_eq(dev_attach(db.fd, b), 0);
+	cr_assert_eq(map_at(r.ctx, r.ioas, VA(mem), MB2, x, RW), 0);
+	cr_assert_eq(map_at(r.ctx, b, VA(mem), MB2, x, RW), 0);
+	cr_assert_eq(pinned() - base, 512);
+	cr_assert_eq(vmlck_kb() - lck, 512 * 4);
+	/* A page of the first run, three pages across the next two. */
+	cr_assert_eq(map_at(r.ctx, b, VA(mem) + 5 * PG, PG, y, RW), 0);
+	iova = y + MB2;
+	cr_assert_eq(copy_ioas(r.ctx, b, r.ioas, x + 63 * PG, 3 * PG, &iova,
+			       IOASID_IOAS_MAP_FIXED_IOVA | RW), 0);
+	cr_assert_eq(pinned() - base, 512);
+	cr_assert_eq(vmlck_kb() - lck, 512 * 4);
+	/* A page in the middle of a run that was whole, then all of b's. */
+	cr_assert_eq(unmap_range(r.ctx, r.ioas, x + 200 * PG, PG, &out), 0);
+	cr_assert_eq(out, PG);
+	cr_assert_eq(pinned() - base, 512);
+	cr_assert_eq(unmap_range(r.ctx, b, x, MB2, &out), 0);
+	cr_assert_eq(out, MB2);
+	cr_assert_eq(pinned() - base, 511);
+	cr_assert_eq(vmlck_kb() - lck, 511 * 4);
+	assert_reads(r.dev.fd, x + 199 * PG, mem + 199 * PG, PG);
+	assert_reads(r.dev.fd, x + 201 * PG, mem + 201 * PG, PG);
+	/* Left in b: the page and the copy, which outlive their source. */
+	cr_assert_eq(unmap_all(r.ctx, r.ioas, &out), 0);
+	cr_assert_eq(out, MB2 - PG);
+	cr_assert_eq(pinned() - base, 4);
+	cr_assert_eq(vmlck_kb() - lck, 4 * 4);
+	assert_reads(db.fd, y, mem + 5 * PG, PG);
+	assert_reads(db.fd, y + MB2, mem + 63 * PG, 3 * PG);
+	cr_assert_eq(unmap_all(r.ctx, b, &out), 0);
+	cr_assert_eq(out, 4 * PG);
+	cr_assert_eq(pinned(), base);
+	cr_assert_eq(vmlck_kb(), lck);
+	close(db.fd);
+	ioas_rig_down(&r);
+	huge_page_put(mem);
+}
+
+/*
  * A forked child's memory is its own: the pages the parent pinned are
  * copied for it at fork, so what it maps is pinned and charged to it,
  * through a context of its own or the one it inherited, and its own
