@@ -22,6 +22,9 @@
 #   make bench-scale   cost of a 4 KiB map/unmap, a PASID alloc and the
 #                   dumps at 1k..1M existing objects (native, VFIO on
 #                   ioasid_vfio and type1)
+#   make bench-share   one 1 GiB buffer mapped into 1, 2 and 4 address
+#                   spaces: time and memory charged, ioasid (MAP, COPY)
+#                   against VFIO type1
 #   make install    install ioasidctl, ioasidctl(8), its bash completion,
 #                   the netlink spec (share/ynl/specs/ioasid.yaml), the unit
 #                   ioasid-policy.service, udev rules, /etc/ioasid/policy.conf
@@ -65,7 +68,8 @@ VM := scripts/vm.sh
 BENCH_VM := IOASID_SLUB_DEBUG= IOASID_KFENCE_INTERVAL= $(VM)
 
 .PHONY: all module bpf cli tests bench-progs check check-debug check-packages check-trixie \
-	stress lint bench bench-vfio bench-iommufd bench-policy bench-scale demo vm clean help install uninstall
+	stress lint bench bench-vfio bench-iommufd bench-policy bench-scale bench-share demo vm clean \
+	help install uninstall
 
 PREFIX ?= /usr/local
 SBINDIR ?= $(PREFIX)/sbin
@@ -145,6 +149,10 @@ bench-policy: all
 # 1M mappings (and 1M PASIDs) of kernel objects need room.
 bench-scale: all
 	$(BENCH_VM) --mem $(IOASID_BENCH_MEM) -- scripts/bench-scale.sh
+
+# Four edu devices alone in their IOMMU group: the guest's two and two more.
+bench-share: all
+	IOASID_VM_EXTRA_EDU=2 $(BENCH_VM) --mem $(IOASID_BENCH_MEM) -- scripts/bench-share.sh
 
 demo: all
 	$(VM) -- scripts/demo.sh

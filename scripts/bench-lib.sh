@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Sourced by the benchmark scripts that run in the guest (bench.sh,
-# bench-vfio.sh, bench-scale.sh); they define fail() first.
+# bench-vfio.sh, bench-scale.sh, bench-share.sh); they define fail() first.
 
 # give BDF DRIVER: bind the PCI device to DRIVER (driver_override), or fail.
 give() {

@@ -9,16 +9,18 @@
 #
 # Topology: q35 + intel-iommu; two edu devices on the root bus (each alone in
 # its IOMMU group) and two edu devices behind a pcie-pci-bridge (one shared
-# group).  Uses KVM only when a probe boot proved it works (IOASID_ACCEL=kvm|tcg
-# forces one), TCG otherwise.  A guest that dies without exiting (accelerator
-# error, panic, no progress) ends the run within seconds.  The serial log is
-# kept in FILE (default: one per run, $CACHE/vm-last.log naming the newest)
-# and printed when the run fails.
+# group), plus IOASID_VM_EXTRA_EDU more on the root bus, added last (find
+# them in sysfs by 1234:11e8).  Uses KVM only when a probe boot proved it
+# works (IOASID_ACCEL=kvm|tcg forces one), TCG otherwise.  A guest that dies
+# without exiting (accelerator error, panic, no progress) ends the run within
+# seconds.  The serial log is kept in FILE (default: one per run,
+# $CACHE/vm-last.log naming the newest) and printed when the run fails.
 # The command sees a writable directory in $IOASID_OUT; --out copies it to DIR.
 #
 # Environment: IOASID_ACCEL=kvm|tcg, IOASID_VM_TIMEOUT (s), IOASID_SLUB_DEBUG (slub_debug= value,
 # empty: off), IOASID_KFENCE_INTERVAL (ms, empty: off), IOASID_VM_STALL (s),
-# IOASID_KROOT (boot another kernel, see below).
+# IOASID_KROOT (boot another kernel, see below), IOASID_VM_EXTRA_EDU=N (N more
+# edu devices on the root bus, each alone in its IOMMU group; default 0).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -217,6 +219,13 @@ qemu=("$qemu_bin" "${accel[@]}"
 	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap
 	-virtfs "local,path=$outdir,mount_tag=ioasidout,security_model=none,multidevs=remap"
 	-kernel "$kernel" -initrd "$initrd")
+# Extra edu devices come last, so that every other device keeps its address.
+extra_edu=${IOASID_VM_EXTRA_EDU:-0}
+[[ $extra_edu =~ ^[0-9]+$ ]] && [ "$extra_edu" -le 16 ] ||
+	{ echo "vm: IOASID_VM_EXTRA_EDU must be 0..16, not '$extra_edu'" >&2; exit 2; }
+for ((i = 0; i < extra_edu; i++)); do
+	qemu+=(-device edu)
+done
 cmdline="panic=-1 no_timer_check intel_iommu=on iommu.strict=1$detectors ioasid.init=$here/vm-guest-init.sh ioasid.mods=$kroot/lib/modules/$kver"
 
 if [ -n "$shell" ]; then
