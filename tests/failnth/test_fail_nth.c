@@ -273,9 +273,10 @@ static void run_sweep(const struct sweep *sw, void *state)
 
 struct st {
 	int ctx;
-	uint32_t ioas, child;
+	uint32_t ioas, child, ioas2;
 	struct mock dev, dev2;
 	uint8_t *buf;
+	uint8_t *huge;		/* a 2 MiB hugetlb page, or NULL */
 	uint32_t pasid;
 	int test_fd;		/* a context for IOASID_TEST, outside the op */
 };
@@ -308,7 +309,7 @@ static void close_all(struct st *s)
 	if (s->ctx >= 0)
 		close(s->ctx);
 	s->ctx = s->dev.fd = s->dev2.fd = -1;
-	s->ioas = s->child = s->pasid = 0;
+	s->ioas = s->child = s->ioas2 = s->pasid = 0;
 }
 
 /* A context with an IOAS that a mock device attached to feeds. */
@@ -793,6 +794,183 @@ Test(fail_nth, close_with_everything_live)
 
 	st_init(&s);
 	run_sweep(&sw, &s);
+}
+
+/* --- pins shared by two IOAS of one process ---------------------------- */
+
+/*
+ * Two IOAS, each fed to a mock device: @mem (@len bytes) mapped at
+ * 0x100000 in the first, the second empty.
+ */
+static void setup_two(struct st *s, uint8_t *mem, uint64_t len)
+{
+	setup_attached(s);
+	cr_assert_eq(map_at(s->ctx, s->ioas, VA(mem), len, 0x100000, RW), 0);
+	s->ioas2 = ioas_new(s->ctx);
+	s->dev2 = mock_new(0);
+	cr_assert_eq(dev_bind(s->dev2.fd, s->ctx, NULL), 0);
+	cr_assert_eq(dev_attach(s->dev2.fd, s->ioas2), 0);
+}
+
+static void setup_two_small(void *arg)
+{
+	struct st *s = arg;
+
+	setup_two(s, s->buf, BUF_PAGES * PG);
+}
+
+/* The huge page is counted by chunks of 64 PFNs in the first IOAS. */
+static void setup_two_huge(void *arg)
+{
+	struct st *s = arg;
+
+	setup_two(s, s->huge, MB2);
+}
+
+/* Failed or not, the first IOAS's mapping and its pins are untouched. */
+static void teardown_two(void *arg)
+{
+	struct st *s = arg;
+
+	if (s->huge) {
+		assert_reads(s->dev.fd, 0x100000 + 10 * PG, s->huge + 10 * PG,
+			     PG);
+		assert_reads(s->dev.fd, 0x100000 + 100 * PG,
+			     s->huge + 100 * PG, PG);
+	} else {
+		assert_reads(s->dev.fd, 0x100000, s->buf, PG);
+	}
+	close_all(s);
+}
+
+static void st_init_huge(struct st *s)
+{
+	st_init(s);
+	s->huge = huge_page(7);
+}
+
+static void st_fini(struct st *s)
+{
+	if (s->huge)
+		huge_page_put(s->huge);
+	munmap(s->buf, BUF_PAGES * PG);
+}
+
+/* Pages the first IOAS pinned already: the new pins are dropped. */
+static int op_map_shared(void *arg)
+{
+	struct st *s = arg;
+
+	return map_at(s->ctx, s->ioas2, VA(s->buf), BUF_PAGES * PG, 0x200000,
+		      RW);
+}
+
+Test(fail_nth, map_pages_another_ioas_pinned)
+{
+	struct st s;
+	struct sweep sw = {
+		"IOAS_MAP, pages shared", setup_two_small, op_map_shared,
+		teardown_two, { ENOMEM, EFAULT },
+	};
+
+	st_init(&s);
+	run_sweep(&sw, &s);
+	st_fini(&s);
+}
+
+/* Pages 10..109 of the huge page: two chunks split into pages. */
+static int op_map_part_of_huge(void *arg)
+{
+	struct st *s = arg;
+
+	return map_at(s->ctx, s->ioas2, VA(s->huge) + 10 * PG, 100 * PG,
+		      0x200000, RW);
+}
+
+Test(fail_nth, map_part_of_a_huge_page_another_ioas_pinned)
+{
+	struct st s;
+	struct sweep sw = {
+		"IOAS_MAP, part of a chunk", setup_two_huge,
+		op_map_part_of_huge, teardown_two, { ENOMEM, EFAULT },
+	};
+
+	st_init_huge(&s);
+	run_sweep(&sw, &s);
+	st_fini(&s);
+}
+
+static int op_copy(void *arg)
+{
+	struct st *s = arg;
+	uint64_t iova = 0x200000;
+
+	return copy_ioas(s->ctx, s->ioas2, s->ioas, 0x100000, BUF_PAGES * PG,
+			 &iova, FIXED | RW);
+}
+
+Test(fail_nth, ioas_copy)
+{
+	struct st s;
+	struct sweep sw = {
+		"IOAS_COPY", setup_two_small, op_copy, teardown_two,
+		{ ENOMEM, EFAULT },
+	};
+
+	st_init(&s);
+	run_sweep(&sw, &s);
+	st_fini(&s);
+}
+
+static int op_copy_part_of_huge(void *arg)
+{
+	struct st *s = arg;
+	uint64_t iova = 0x200000;
+
+	return copy_ioas(s->ctx, s->ioas2, s->ioas, 0x100000 + 10 * PG,
+			 100 * PG, &iova, FIXED | RW);
+}
+
+Test(fail_nth, ioas_copy_part_of_a_huge_page)
+{
+	struct st s;
+	struct sweep sw = {
+		"IOAS_COPY, part of a chunk", setup_two_huge,
+		op_copy_part_of_huge, teardown_two, { ENOMEM, EFAULT },
+	};
+
+	st_init_huge(&s);
+	run_sweep(&sw, &s);
+	st_fini(&s);
+}
+
+/*
+ * A hole in a chunk counted whole: the split into pages cannot fail (it
+ * has no caller to fail), cutting the area can.
+ */
+static int op_unmap_in_huge(void *arg)
+{
+	struct st *s = arg;
+	uint64_t done = 0;
+	int rc;
+
+	rc = unmap_range(s->ctx, s->ioas, 0x100000 + 20 * PG, 4 * PG, &done);
+	if (!rc)
+		cr_assert_eq(done, 4 * PG);
+	return rc;
+}
+
+Test(fail_nth, unmap_cutting_a_huge_page)
+{
+	struct st s;
+	struct sweep sw = {
+		"IOAS_UNMAP cut, in a chunk", setup_two_huge, op_unmap_in_huge,
+		teardown_two, { ENOMEM, EFAULT },
+	};
+
+	st_init_huge(&s);
+	run_sweep(&sw, &s);
+	st_fini(&s);
 }
 
 /* --- a real IOMMU domain: an edu behind the Intel IOMMU ----------------- */
