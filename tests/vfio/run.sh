@@ -17,11 +17,13 @@ ok() { n=$((n + 1)); echo "ok $n - $*"; }
 notok() { n=$((n + 1)); echo "not ok $n - $*"; }
 bail() { notok "$*"; echo "1..$n"; exit 0; }
 
-# The second root-bus edu: alone in its group.
-bdf=
+# The second root-bus edu: alone in its group; the first (other) one
+# serves as a second container's group.
+bdf= other=
 for d in /sys/bus/pci/devices/*; do
 	[ "$(cat "$d/vendor"):$(cat "$d/device")" = 0x1234:0x11e8 ] || continue
 	[ "$(ls "$d/iommu_group/devices" | wc -l)" = 1 ] || continue
+	[ -z "$bdf" ] || other=$bdf
 	bdf=$(basename "$d")
 done
 [ -n "$bdf" ] || bail "an edu alone in its IOMMU group"
@@ -47,8 +49,16 @@ echo "# edu $bdf on vfio-pci, group $group"
 rmmod ioasid_vfio 2>/dev/null
 modprobe vfio_iommu_type1 || bail "modprobe vfio_iommu_type1"
 $seq --group "$group" --bdf "$bdf" >"$out/type1" 2>&1 || bail "vfio-seq on type1: $(tail -1 "$out/type1")"
+# Two containers over the same memory, one lone edu group each.
+if [ -n "$other" ]; then
+	had[$other]=$(driver_of "$other")
+	restore "$other" vfio-pci
+	group2=$(basename "$(readlink "/sys/bus/pci/devices/$other/iommu_group")")
+	$seq --group "$group" --second-group "$group2" >"$out/two-type1" 2>&1
+fi
 insmod "$vfio_ko" || bail "insmod $vfio_ko"
 $seq --group "$group" --bdf "$bdf" >"$out/ioasid" 2>&1 || bail "vfio-seq on ioasid: $(tail -1 "$out/ioasid")"
+[ -z "$other" ] || $seq --group "$group" --second-group "$group2" >"$out/two-ioasid" 2>&1
 
 # Sequence by sequence: the lines from one "== name" to the next.
 cases=0
@@ -90,6 +100,44 @@ if [ "$(grep -c '^map one page over: ENOMEM$' "$out/ioasid")" = 2 ] &&
 else
 	notok "vfio: RLIMIT_MEMLOCK"
 	grep -E '^map (one page over|17 pages)' "$out/ioasid" | sed 's/^/# /'
+fi
+# Two containers, RLIMIT_MEMLOCK 32 pages, the same 16 pages in both:
+# type1 charges them twice and refuses 16 more; ioasid_vfio charges them
+# once, keeps the charge while container 2 holds them, and returns it all.
+two_type1='map 16 pages into container 1: ok
+VmLck +64 kB
+map the same 16 pages into container 2: ok
+VmLck +128 kB
+map 16 other pages into container 2: ENOMEM
+VmLck +128 kB
+unmap all of container 1: ok, 64 KiB
+VmLck +64 kB
+unmap all of container 2: ok, 64 KiB
+VmLck +0 kB'
+two_ioasid='map 16 pages into container 1: ok
+VmLck +64 kB
+map the same 16 pages into container 2: ok
+VmLck +64 kB
+map 16 other pages into container 2: ok
+VmLck +128 kB
+unmap all of container 1: ok, 64 KiB
+VmLck +128 kB
+unmap all of container 2: ok, 128 KiB
+VmLck +0 kB'
+if [ -z "$other" ]; then
+	notok "vfio: a second edu alone in its group, for two containers"
+else
+	for side in type1 ioasid; do
+		want=two_$side
+		if [ "$(cat "$out/two-$side")" = "${!want}" ]; then
+			ok "vfio: two containers over the same 16 pages on $side: VmLck exactly as documented"
+		else
+			notok "vfio: two containers over the same 16 pages on $side"
+			diff -u --label expected --label got <(echo "${!want}") "$out/two-$side" | sed 's/^/# /'
+		fi
+	done
+	restore "$other" "${had[$other]}"
+	unset "had[$other]"
 fi
 
 # Lines "ok - ..." / "not ok - ..." of a helper, numbered into ours.

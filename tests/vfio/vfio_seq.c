@@ -11,6 +11,10 @@
  * apart.
  *
  *   vfio-seq --group N --bdf BDF [--seq NAME] [--list]
+ *   vfio-seq --group N --second-group M
+ *                         two containers over the same memory, one group
+ *                         each: what RLIMIT_MEMLOCK and VmLck say (this
+ *                         one differs on purpose, docs/vfio.md)
  *   vfio-seq --pinned     pages ioasid.ko holds pinned, module-wide
  *                         (IOASID_TEST_STATS: enable_test_interface=1)
  */
@@ -84,7 +88,8 @@ struct box {
 	uint64_t bar0_size;
 };
 
-static struct box box_up(unsigned long type)
+/* A fresh container of this type holding group @nr. */
+static struct box box_on(int nr, unsigned long type)
 {
 	struct vfio_group_status st = { .argsz = sizeof(st) };
 	struct box b;
@@ -93,13 +98,13 @@ static struct box box_up(unsigned long type)
 	b.container = open("/dev/vfio/vfio", O_RDWR | O_CLOEXEC);
 	if (b.container < 0)
 		die("open /dev/vfio/vfio");
-	snprintf(path, sizeof(path), "/dev/vfio/%d", group_nr);
+	snprintf(path, sizeof(path), "/dev/vfio/%d", nr);
 	b.group = open(path, O_RDWR | O_CLOEXEC);
 	if (b.group < 0)
 		die("open %s", path);
 	if (ioctl(b.group, VFIO_GROUP_GET_STATUS, &st) ||
 	    !(st.flags & VFIO_GROUP_FLAGS_VIABLE))
-		die("group %d not viable", group_nr);
+		die("group %d not viable", nr);
 	if (ioctl(b.group, VFIO_GROUP_SET_CONTAINER, &b.container))
 		die("VFIO_GROUP_SET_CONTAINER");
 	if (ioctl(b.container, VFIO_SET_IOMMU, type))
@@ -107,6 +112,11 @@ static struct box box_up(unsigned long type)
 	b.device = -1;
 	b.bar0 = 0;
 	return b;
+}
+
+static struct box box_up(unsigned long type)
+{
+	return box_on(group_nr, type);
 }
 
 static void box_device(struct box *b)
@@ -492,6 +502,77 @@ static void seq_memlock(unsigned long type)
 		die("memlock child");
 }
 
+/* VmLck of this process, in KiB. */
+static long vmlck_kb(void)
+{
+	char line[128];
+	long kb = -1;
+	FILE *f = fopen("/proc/self/status", "r");
+
+	if (!f)
+		die("/proc/self/status");
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmLck: %ld kB", &kb) == 1)
+			break;
+	fclose(f);
+	if (kb < 0)
+		die("no VmLck in /proc/self/status");
+	return kb;
+}
+
+/*
+ * A VMM with two containers over the same RAM (one group each), its
+ * RLIMIT_MEMLOCK at 32 pages: type1 charges each container for the same
+ * pages, ioasid_vfio charges a page once per process (docs/vfio.md).
+ * Each step prints what VmLck grew by since the start.
+ */
+static void two_containers(int second)
+{
+	struct rlimit rl = { 32 * PG, 32 * PG };
+	int status;
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		die("fork");
+	if (!pid) {
+		struct box a, b;
+		uint8_t *mem;
+		long lck;
+
+		drop_ipc_lock();
+		if (setrlimit(RLIMIT_MEMLOCK, &rl))
+			die("setrlimit");
+		a = box_on(group_nr, VFIO_TYPE1v2_IOMMU);
+		b = box_on(second, VFIO_TYPE1v2_IOMMU);
+		mem = buffer(32, 1);
+		lck = vmlck_kb();
+		step_map(&a, "16 pages into container 1", mem, IOVA, 16 * PG,
+			 RW);
+		printf("VmLck +%ld kB\n", vmlck_kb() - lck);
+		step_map(&b, "the same 16 pages into container 2", mem, IOVA,
+			 16 * PG, RW);
+		printf("VmLck +%ld kB\n", vmlck_kb() - lck);
+		step_map(&b, "16 other pages into container 2", mem + 16 * PG,
+			 IOVA + 16 * PG, 16 * PG, RW);
+		printf("VmLck +%ld kB\n", vmlck_kb() - lck);
+		step_unmap(&a, "all of container 1", 0, 0,
+			   VFIO_DMA_UNMAP_FLAG_ALL);
+		printf("VmLck +%ld kB\n", vmlck_kb() - lck);
+		step_unmap(&b, "all of container 2", 0, 0,
+			   VFIO_DMA_UNMAP_FLAG_ALL);
+		printf("VmLck +%ld kB\n", vmlck_kb() - lck);
+		box_down(&b);
+		box_down(&a);
+		fflush(stdout);
+		_exit(0);
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+	    WEXITSTATUS(status))
+		die("two-container child");
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(unsigned long type);
@@ -525,10 +606,11 @@ int main(int argc, char **argv)
 		{ "seq", required_argument, NULL, 's' },
 		{ "list", no_argument, NULL, 'l' },
 		{ "pinned", no_argument, NULL, 'p' },
+		{ "second-group", required_argument, NULL, '2' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *only = NULL;
-	int c;
+	int c, second = -1;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
@@ -543,20 +625,27 @@ int main(int argc, char **argv)
 			break;
 		case 'p':
 			return print_pinned();
+		case '2':
+			second = atoi(optarg);
+			break;
 		case 'l':
 			for (size_t i = 0; i < sizeof(seqs) / sizeof(seqs[0]); i++)
 				printf("%s\n", seqs[i].name);
 			return 0;
 		default:
-			fprintf(stderr, "usage: vfio-seq --group N --bdf BDF [--seq NAME] [--list]\n");
+			fprintf(stderr, "usage: vfio-seq --group N {--bdf BDF [--seq NAME] | --second-group M} [--list]\n");
 			return 2;
 		}
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (group_nr >= 0 && second >= 0) {
+		two_containers(second);
+		return 0;
 	}
 	if (group_nr < 0 || !bdf) {
 		fprintf(stderr, "vfio-seq: --group and --bdf are needed\n");
 		return 2;
 	}
-	setvbuf(stdout, NULL, _IOLBF, 0);
 	for (size_t i = 0; i < sizeof(seqs) / sizeof(seqs[0]); i++) {
 		if (only && strcmp(only, seqs[i].name))
 			continue;
