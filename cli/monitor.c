@@ -30,7 +30,8 @@ static void on_signal(int sig)
 static bool hex_key(const char *key)
 {
 	return !strcmp(key, "iova") || !strcmp(key, "length") ||
-	       !strcmp(key, "source") || !strcmp(key, "last");
+	       !strcmp(key, "source") || !strcmp(key, "last") ||
+	       !strcmp(key, "src_iova");
 }
 
 static void print_event(json_t *ev)

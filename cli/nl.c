@@ -110,6 +110,8 @@ static const struct {
 	[IOASID_NL_A_TENANT_MAPPED_BYTES] = { "tenant_mapped_bytes", V_U64 },
 	[IOASID_NL_A_TENANT_NR_PASIDS] = { "tenant_nr_pasids", V_U32 },
 	[IOASID_NL_A_CHARGED_PAGES] = { "charged_pages", V_U64 },
+	[IOASID_NL_A_SRC_IOAS_ID] = { "src_ioas", V_U32 },
+	[IOASID_NL_A_SRC_IOVA] = { "src_iova", V_U64 },
 };
 
 /* [IOASID_NL_EVENT_CTX_CREATE] = "ctx_create", ...: from the uAPI enum. */

@@ -120,6 +120,23 @@ static void ioasid_nl_ev_ioas_map(void *data, u32 ctx_id, u32 ioas_id,
 		nla_put_u32(skb, IOASID_NL_A_PROT, prot));
 }
 
+static void ioasid_nl_ev_ioas_copy(void *data, u32 ctx_id, u32 ioas_id,
+				   u64 iova, u64 length, u32 src_ioas_id,
+				   u64 src_iova, u32 prot)
+{
+	IOASID_NL_EVENT_SEND(IOASID_NL_EVENT_IOAS_COPY,
+		nla_put_u32(skb, IOASID_NL_A_CTX_ID, ctx_id) ||
+		nla_put_u32(skb, IOASID_NL_A_IOAS_ID, ioas_id) ||
+		nla_put_u64_64bit(skb, IOASID_NL_A_IOVA, iova,
+				  IOASID_NL_A_PAD) ||
+		nla_put_u64_64bit(skb, IOASID_NL_A_LENGTH,
+				  length, IOASID_NL_A_PAD) ||
+		nla_put_u32(skb, IOASID_NL_A_SRC_IOAS_ID, src_ioas_id) ||
+		nla_put_u64_64bit(skb, IOASID_NL_A_SRC_IOVA,
+				  src_iova, IOASID_NL_A_PAD) ||
+		nla_put_u32(skb, IOASID_NL_A_PROT, prot));
+}
+
 static void ioasid_nl_ev_ioas_unmap(void *data, u32 ctx_id, u32 ioas_id,
 				    u64 iova, u64 last, u64 length)
 {
@@ -299,6 +316,7 @@ IOASID_NL_PROBE(ctx_destroy)
 IOASID_NL_PROBE(ioas_alloc)
 IOASID_NL_PROBE(ioas_destroy)
 IOASID_NL_PROBE(ioas_map)
+IOASID_NL_PROBE(ioas_copy)
 IOASID_NL_PROBE(ioas_unmap)
 IOASID_NL_PROBE(pasid_alloc)
 IOASID_NL_PROBE(pasid_free)
@@ -327,6 +345,7 @@ static const struct {
 	IOASID_NL_PROBE_ENTRY(ioas_alloc, IOAS_ALLOC),
 	IOASID_NL_PROBE_ENTRY(ioas_destroy, IOAS_DESTROY),
 	IOASID_NL_PROBE_ENTRY(ioas_map, IOAS_MAP),
+	IOASID_NL_PROBE_ENTRY(ioas_copy, IOAS_COPY),
 	IOASID_NL_PROBE_ENTRY(ioas_unmap, IOAS_UNMAP),
 	IOASID_NL_PROBE_ENTRY(pasid_alloc, PASID_ALLOC),
 	IOASID_NL_PROBE_ENTRY(pasid_free, PASID_FREE),

@@ -71,4 +71,17 @@ else
 	echo "not ok $n - netlink spec valid and agrees with include/uapi/linux/ioasid_netlink.h"
 	echo "$out" | sed 's/^/# /'
 fi
+# One netlink event per tracepoint (nl_events.c says monitors see exactly
+# what bpftrace sees): tracepoint ioasid_NAME, event IOASID_NL_EVENT_NAME.
+n=$((n + 1))
+tps=$(grep -oE '^(TRACE_EVENT\(|DEFINE_EVENT\([a-z_]+, *)ioasid_[a-z_]+' kernel/trace.h |
+	sed 's/.*ioasid_//' | sort)
+evs=$(sed -n '/^enum ioasid_nl_event {/,/^};/s/^\tIOASID_NL_EVENT_\([A-Z_]*\),$/\1/p' \
+	include/uapi/linux/ioasid_netlink.h | grep -v '^UNSPEC$' | tr A-Z a-z | sort)
+if [ -n "$tps" ] && [ "$tps" = "$evs" ]; then
+	echo "ok $n - every tracepoint has its netlink event ($(echo "$tps" | wc -l))"
+else
+	echo "not ok $n - tracepoints and netlink events differ"
+	diff <(echo "$tps") <(echo "$evs") | sed 's/^/# /'
+fi
 echo "1..$n"

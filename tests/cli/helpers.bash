@@ -26,7 +26,8 @@ no_policy() {
 
 # hold [ioasidhold options]: start a holder, wait for its "ready" line and
 # set HOLD_PID, HOLD_IOAS, HOLD_NESTED, HOLD_DEV, HOLD_GROUP, HOLD_PASID,
-# HOLD_SOURCE and HOLD_CTX (its first context, found by owner tgid).
+# HOLD_COPY, HOLD_SOURCE and HOLD_CTX (its first context, found by owner
+# tgid).
 # HOLD_WAIT: tenths of a second to wait for it (100).
 hold() {
 	local out=$BATS_TEST_TMPDIR/hold.$RANDOM line i

@@ -339,7 +339,7 @@ stop_monitor() {
 
 @test "monitor: one line per object change, until SIGINT (exit 0)" {
 	start_monitor
-	hold --map 0x100000:0x2000
+	hold --map 0x100000:0x2000 --copy 0x400000
 	kill "$HOLD_PID"
 	wait "$HOLD_PID" || true
 	HOLDERS=
@@ -352,6 +352,8 @@ stop_monitor() {
 	grep -qx "ctx_create ctx=$HOLD_CTX owner_tgid=$HOLD_PID owner_uid=0" "$MON_OUT"
 	grep -qx "ioas_alloc ctx=$HOLD_CTX ioas=$HOLD_IOAS parent=0" "$MON_OUT"
 	grep -qx "ioas_map ctx=$HOLD_CTX ioas=$HOLD_IOAS iova=0x100000 length=0x2000 source=$HOLD_SOURCE prot=rw" "$MON_OUT"
+	grep -qx "ioas_copy ctx=$HOLD_CTX ioas=$HOLD_COPY iova=0x400000 length=0x2000 src_ioas=$HOLD_IOAS src_iova=0x100000 prot=rw" "$MON_OUT"
+	grep -qx "ioas_destroy ctx=$HOLD_CTX ioas=$HOLD_COPY" "$MON_OUT"
 	grep -qx "ioas_destroy ctx=$HOLD_CTX ioas=$HOLD_IOAS" "$MON_OUT"
 	grep -qx "ctx_destroy ctx=$HOLD_CTX" "$MON_OUT"
 }

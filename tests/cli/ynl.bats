@@ -146,7 +146,7 @@ subscribed() {
 		sleep 0.1
 	done
 	subscribed "$grp"
-	hold --map 0x100000:0x1000
+	hold --map 0x100000:0x1000 --copy 0x400000
 	kill "$HOLD_PID"
 	wait "$HOLD_PID" || true
 	HOLDERS=
@@ -155,9 +155,15 @@ subscribed() {
 	wait "$YNL_PID"
 	YNL_PID=
 	cat "$out"
-	# One JSON list of {name, msg}; each msg names its event.
-	ev=$(jq -c --argjson c "$HOLD_CTX" \
-		'[.[] | select(.name == "event") | .msg | select(."ctx-id" == $c or ."policy-action" != null)]' "$out")
+	# One JSON list of {name, msg}; each msg names its event.  The copy's
+	# IOAS apart: its destroy may come before or after the first's.
+	ev=$(jq -c --argjson c "$HOLD_CTX" --argjson k "$HOLD_COPY" \
+		'[.[] | select(.name == "event") | .msg | select(."ctx-id" == $c or ."policy-action" != null) | select(."ioas-id" != $k)]' "$out")
+	cp=$(jq -c --argjson c "$HOLD_CTX" --argjson k "$HOLD_COPY" \
+		'[.[] | select(.name == "event") | .msg | select(."ctx-id" == $c and ."ioas-id" == $k) | .event]' "$out")
+	[ "$cp" = '["ioas-alloc","ioas-copy","ioas-unmap","ioas-destroy"]' ]
+	[ "$(jq -c --argjson k "$HOLD_COPY" '.[] | select(.name == "event") | .msg | select(.event == "ioas-copy" and ."ioas-id" == $k) | [.iova, .length, ."src-ioas-id", ."src-iova", .prot]' "$out")" = \
+		"[\"0x400000\",4096,$HOLD_IOAS,\"0x100000\",6]" ]
 	[ "$(jq -c '[.[].event]' <<<"$ev")" = \
 		'["ctx-create","ioas-alloc","ioas-map","ioas-unmap","ioas-destroy","ctx-destroy","policy-change","policy-change"]' ]
 	[ "$(jq -c '.[0] | [."owner-tgid", ."owner-uid"]' <<<"$ev")" = "[$HOLD_PID,0]" ]

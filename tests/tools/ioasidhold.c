@@ -3,14 +3,16 @@
  * ioasidhold: build some ioasid objects and hold them until killed, so
  * shell tests can look at them with ioasidctl.
  *
- *   ioasidhold [--map IOVA:LENGTH]... [--shared] [--ro] [--nested]
+ *   ioasidhold [--map IOVA:LENGTH]... [--shared] [--ro] [--copy IOVA] [--nested]
  *              [--mock] [--mock-pasid] [--join] [--pasid] [--attach-pasid]
  *              [--nobind] [--driver] [--many N] [--contexts N] [--pasids N]
  *
  * Opens one /dev/ioasid context and allocates a paging IOAS; --map maps
  * fresh anonymous memory at that IOVA (read/write, or read-only with
  * --ro; --shared: every --map after the first maps the first's memory
- * again, from its start); --nested adds a nested IOAS on it.  --mock creates a mock device
+ * again, from its start); --copy allocates a second paging IOAS and
+ * IOASID_IOAS_COPY's the first --map into it at IOVA (its id is then
+ * "copy"); --nested adds a nested IOAS on the first.  --mock creates a mock device
  * in a new mock group (--mock-pasid: one with PASID support; --join: a
  * second device in the same group, not bound), binds it and attaches it to
  * the IOAS (--nobind: neither; --driver: a pretend kernel DMA driver holds
@@ -22,7 +24,7 @@
  * one IOAS; --pasids allocates N PASIDs in the first context.  Then prints
  * one line
  *
- *   ready pid=P ioas=I nested=N dev=D group=G pasid=S source=0xADDR
+ *   ready pid=P ioas=I nested=N dev=D group=G pasid=S copy=C source=0xADDR
  *
  * (0 for what was not made; source: the user VA of the first --map) and
  * waits for SIGTERM or SIGINT.  Exit 1 with a message if a step fails
@@ -65,6 +67,7 @@ int main(int argc, char **argv)
 		{ "contexts", required_argument, NULL, 'C' },
 		{ "pasids", required_argument, NULL, 'P' },
 		{ "shared", no_argument, NULL, 'S' },
+		{ "copy", required_argument, NULL, 'c' },
 		{ 0 }
 	};
 	bool ro = false, nested = false, mock = false, mock_pasid = false;
@@ -72,8 +75,10 @@ int main(int argc, char **argv)
 	bool nobind = false, driver = false, shared = false;
 	void *first = NULL;
 	static uint64_t iovas[1024], lens[1024];
-	uint64_t source = 0;
+	uint64_t source = 0, copy_iova = 0;
 	uint32_t ioas_id, nested_id = 0, dev_id = 0, group_id = 0, pasid_v = 0;
+	uint32_t copy_id = 0;
+	bool copy = false;
 	unsigned long many = 0, contexts = 0, pasids = 0;
 	int nr_maps = 0, fd, c;
 	char *colon;
@@ -102,6 +107,10 @@ int main(int argc, char **argv)
 		case 'C': contexts = strtoul(optarg, NULL, 0); break;
 		case 'P': pasids = strtoul(optarg, NULL, 0); break;
 		case 'S': shared = true; break;
+		case 'c':
+			copy = true;
+			copy_iova = strtoull(optarg, NULL, 0);
+			break;
 		default:
 			return 2;
 		}
@@ -149,6 +158,29 @@ int main(int argc, char **argv)
 			source = m.user_va;
 		if (ioctl(fd, IOASID_IOAS_MAP, &m))
 			die("IOAS_MAP");
+	}
+	if (copy) {
+		struct ioasid_ioas_alloc a = { .size = sizeof(a) };
+		struct ioasid_ioas_copy cp = {
+			.size = sizeof(cp),
+			.flags = IOASID_IOAS_MAP_FIXED_IOVA |
+				 IOASID_IOAS_MAP_READABLE |
+				 (ro ? 0 : IOASID_IOAS_MAP_WRITEABLE),
+			.src_ioas_id = ioas_id,
+			.length = lens[0],
+			.dst_iova = copy_iova,
+			.src_iova = iovas[0],
+		};
+
+		if (!nr_maps) {
+			fprintf(stderr, "ioasidhold: --copy needs a --map\n");
+			return 2;
+		}
+		if (ioctl(fd, IOASID_IOAS_ALLOC, &a))
+			die("IOAS_ALLOC (--copy)");
+		cp.dst_ioas_id = copy_id = a.out_ioas_id;
+		if (ioctl(fd, IOASID_IOAS_COPY, &cp))
+			die("IOAS_COPY");
 	}
 	if (many) {
 		uint8_t *buf = mmap(NULL, 256 * 4096, PROT_READ | PROT_WRITE,
@@ -251,8 +283,9 @@ join:
 				die("MOCK_SET_DRIVER");
 		}
 	}
-	printf("ready pid=%d ioas=%u nested=%u dev=%u group=%u pasid=%u source=%#" PRIx64 "\n",
-	       getpid(), ioas_id, nested_id, dev_id, group_id, pasid_v, source);
+	printf("ready pid=%d ioas=%u nested=%u dev=%u group=%u pasid=%u copy=%u source=%#" PRIx64 "\n",
+	       getpid(), ioas_id, nested_id, dev_id, group_id, pasid_v, copy_id,
+	       source);
 	fflush(stdout);
 	for (;;)
 		pause();

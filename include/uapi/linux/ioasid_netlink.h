@@ -185,6 +185,8 @@ enum ioasid_nl_cmd {
  * @IOASID_NL_A_CHARGED_PAGES: u64, pages pinned and charged to the locked_vm
  *	(RLIMIT_MEMLOCK) of the context's opener: each page once, for the
  *	mappings of every context of that process
+ * @IOASID_NL_A_SRC_IOAS_ID: u32, the IOAS a copy's pages come from
+ * @IOASID_NL_A_SRC_IOVA: u64, where in it the copied range starts
  * @__IOASID_NL_A_MAX: internal
  * @IOASID_NL_A_MAX: highest attribute number
  */
@@ -269,6 +271,9 @@ enum ioasid_nl_attr {
 
 	IOASID_NL_A_CHARGED_PAGES,
 
+	IOASID_NL_A_SRC_IOAS_ID,
+	IOASID_NL_A_SRC_IOVA,
+
 	__IOASID_NL_A_MAX,
 	IOASID_NL_A_MAX = __IOASID_NL_A_MAX - 1
 };
@@ -335,6 +340,9 @@ enum ioasid_nl_group_kind {
  *	%IOASID_NL_A_PASID
  * @IOASID_NL_EVENT_POLICY_CHANGE: %IOASID_NL_A_POLICY_ACTION,
  *	%IOASID_NL_A_POLICY_NAME, %IOASID_NL_A_POLICY_OLD_NAME
+ * @IOASID_NL_EVENT_IOAS_COPY: %IOASID_NL_A_CTX_ID, %IOASID_NL_A_IOAS_ID
+ *	(the destination), %IOASID_NL_A_IOVA, %IOASID_NL_A_LENGTH,
+ *	%IOASID_NL_A_SRC_IOAS_ID, %IOASID_NL_A_SRC_IOVA, %IOASID_NL_A_PROT
  * @__IOASID_NL_EVENT_MAX: internal
  */
 enum ioasid_nl_event {
@@ -358,6 +366,7 @@ enum ioasid_nl_event {
 	IOASID_NL_EVENT_GROUP_VERDICT,
 	IOASID_NL_EVENT_POLICY_DECISION,
 	IOASID_NL_EVENT_POLICY_CHANGE,
+	IOASID_NL_EVENT_IOAS_COPY,
 
 	__IOASID_NL_EVENT_MAX,
 };
