@@ -322,6 +322,7 @@ static void edu_yank(struct thr *t, int i)
 
 	if (atomic_exchange(&sh->edu_lock[i], 1))
 		return;
+	atomic_store(&sh->yank_pid[i], getpid());
 	tlog(t, "unbind %s from ioasid-pci under its users", e->bdf);
 	{
 		char what[96];

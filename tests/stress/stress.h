@@ -147,6 +147,7 @@ struct shared {
 	_Atomic int stop;			/* the round is over */
 	_Atomic uint32_t yank_gen[8];		/* an edu lost its driver */
 	_Atomic int edu_lock[8];		/* one yank at a time */
+	_Atomic pid_t yank_pid[8];		/* the process yanking it */
 	double yank_time[8];			/* when the last yank ended */
 	int round;
 	uint32_t contended_pasid;		/* one-PASID range of the round */

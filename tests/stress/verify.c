@@ -1269,7 +1269,28 @@ static void *vthread_main(void *arg)
  * its pins, charged to the verifier) goes when the yanker's unbind write
  * returns, maybe after the verifier closed everything.  A yank counts its
  * generation up (to even) after that write: wait for the ones under way.
+ * A yanker killed mid-yank never counts up, but its unbind write is over
+ * once its process is a zombie or gone: no wait for it.
  */
+static bool process_gone(pid_t pid)
+{
+	char path[64], buf[256], *p;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return true;
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	return p && (p[2] == 'Z' || p[2] == 'X');
+}
+
 static void wait_for_yanks(struct thr *t)
 {
 	double end = now() + 30;
@@ -1281,7 +1302,8 @@ static void wait_for_yanks(struct thr *t)
 			continue;
 		tlog(t, "verifier: wait for the yank of edu %d (gen %u) to end",
 		     i, gen);
-		while (atomic_load(&sh->yank_gen[i]) == gen && now() < end)
+		while (atomic_load(&sh->yank_gen[i]) == gen && now() < end &&
+		       !process_gone(atomic_load(&sh->yank_pid[i])))
 			usleep(5000);
 	}
 }
