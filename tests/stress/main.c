@@ -358,7 +358,7 @@ static void run_round(int round, struct round_result *res)
 	struct round_objs objs;
 	pid_t workers[64], victim = 0;
 	int nworkers = cfg.procs, live = 0, status;
-	bool close_early = chance(&r, 1, 2), stopped = false;
+	bool close_early = chance(&r, 1, 2), stopped = false, slow = false;
 	double start = now(), kill_at = 0;
 	struct ioasid_test_stats st;
 	char buf[256];
@@ -448,6 +448,20 @@ static void run_round(int round, struct round_result *res)
 					worker ? "worker" : "descendant", (int)pid,
 					WEXITSTATUS(status));
 			continue;
+		}
+		/* Not a hang yet, but say who keeps the round going. */
+		if (!slow && cfg.watchdog > 10 &&
+		    t > start + cfg.round_time + 10) {
+			pid_t left[128];
+			int n = descendants(left, 128);
+
+			slow = true;
+			emit("# round %d: %d processes still running 10 s after "
+			     "the round's end\n", round, n);
+			for (int i = 0; i < n; i++) {
+				emit("# process %d:\n", (int)left[i]);
+				dump_task(left[i]);
+			}
 		}
 		if (t > start + cfg.round_time + cfg.watchdog) {
 			pid_t left[128];

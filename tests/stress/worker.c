@@ -473,6 +473,7 @@ static void __attribute__((noreturn)) child_run(struct thr *t, int pfd[2],
 {
 	struct proc *p = t->p;
 	struct pollfd pf = { .fd = pfd[0], .events = POLLIN };
+	pid_t worker = getppid();
 	char c;
 
 	pthread_mutex_init(&p->lock, NULL);
@@ -487,9 +488,23 @@ static void __attribute__((noreturn)) child_run(struct thr *t, int pfd[2],
 	child_ops(t, 4 + below(&t->r, 16));
 	if (mode == 0)
 		_exit(0);		/* exit while mapped */
-	/* mode 1: the worker closes its copies first, then says so. */
-	if (poll(&pf, 1, 15000) == 1 && read(pfd[0], &c, 1) >= 0)
-		child_ops(t, 4 + below(&t->r, 16));
+	/*
+	 * mode 1: the worker closes its copies first, then says so.  A worker
+	 * killed meanwhile closed everything too, but its end of the pipe may
+	 * live on in a copy another thread forked: its death is the signal
+	 * then.  Never past the round's end.
+	 */
+	while (!atomic_load(&sh->stop)) {
+		if (poll(&pf, 1, 50) == 1) {
+			if (read(pfd[0], &c, 1) >= 0)
+				child_ops(t, 4 + below(&t->r, 16));
+			break;
+		}
+		if (getppid() != worker) {
+			child_ops(t, 4 + below(&t->r, 16));
+			break;
+		}
+	}
 	_exit(0);
 }
 
