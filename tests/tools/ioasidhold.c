@@ -3,9 +3,10 @@
  * ioasidhold: build some ioasid objects and hold them until killed, so
  * shell tests can look at them with ioasidctl.
  *
- *   ioasidhold [--map IOVA:LENGTH]... [--shared] [--ro] [--copy IOVA] [--nested]
- *              [--mock] [--mock-pasid] [--join] [--pasid] [--attach-pasid]
- *              [--nobind] [--driver] [--many N] [--contexts N] [--pasids N]
+ *   ioasidhold [--map IOVA:LENGTH]... [--shared] [--ro] [--copy IOVA]
+ *              [--nested] [--mock] [--mock-pasid] [--join] [--pasid]
+ *              [--attach-pasid] [--nobind] [--driver] [--many N]
+ *              [--contexts N] [--pasids N]
  *
  * Opens one /dev/ioasid context and allocates a paging IOAS; --map maps
  * fresh anonymous memory at that IOVA (read/write, or read-only with
@@ -77,7 +78,7 @@ int main(int argc, char **argv)
 	static uint64_t iovas[1024], lens[1024];
 	uint64_t source = 0, copy_iova = 0;
 	uint32_t ioas_id, nested_id = 0, dev_id = 0, group_id = 0, pasid_v = 0;
-	uint32_t copy_id = 0;
+	uint32_t copy_id = 0, map_flags;
 	bool copy = false;
 	unsigned long many = 0, contexts = 0, pasids = 0;
 	int nr_maps = 0, fd, c;
@@ -116,6 +117,9 @@ int main(int argc, char **argv)
 		}
 	}
 
+	/* Every map and the copy: fixed IOVA, read/write or read-only. */
+	map_flags = IOASID_IOAS_MAP_FIXED_IOVA | IOASID_IOAS_MAP_READABLE |
+		    (ro ? 0 : IOASID_IOAS_MAP_WRITEABLE);
 	fd = open("/dev/ioasid", O_RDWR);
 	if (fd < 0)
 		die("/dev/ioasid");
@@ -129,9 +133,7 @@ int main(int argc, char **argv)
 	for (int i = 0; i < nr_maps; i++) {
 		struct ioasid_ioas_map m = {
 			.size = sizeof(m),
-			.flags = IOASID_IOAS_MAP_FIXED_IOVA |
-				 IOASID_IOAS_MAP_READABLE |
-				 (ro ? 0 : IOASID_IOAS_MAP_WRITEABLE),
+			.flags = map_flags,
 			.ioas_id = ioas_id,
 			.length = lens[i],
 			.iova = iovas[i],
@@ -163,9 +165,7 @@ int main(int argc, char **argv)
 		struct ioasid_ioas_alloc a = { .size = sizeof(a) };
 		struct ioasid_ioas_copy cp = {
 			.size = sizeof(cp),
-			.flags = IOASID_IOAS_MAP_FIXED_IOVA |
-				 IOASID_IOAS_MAP_READABLE |
-				 (ro ? 0 : IOASID_IOAS_MAP_WRITEABLE),
+			.flags = map_flags,
 			.src_ioas_id = ioas_id,
 			.length = lens[0],
 			.dst_iova = copy_iova,

@@ -460,10 +460,15 @@ static void drop_ipc_lock(void)
 		die("capset");
 }
 
-/* RLIMIT_MEMLOCK at 16 pages, in a child that drops CAP_IPC_LOCK. */
-static void seq_memlock(unsigned long type)
+/*
+ * Run @steps(@arg) in a child that drops CAP_IPC_LOCK and has
+ * RLIMIT_MEMLOCK at @pages, so that the limit bounds its maps.
+ */
+static void in_limited_child(unsigned long pages,
+			     void (*steps)(unsigned long arg),
+			     unsigned long arg, const char *what)
 {
-	struct rlimit rl = { 16 * PG, 16 * PG };
+	struct rlimit rl = { pages * PG, pages * PG };
 	int status;
 	pid_t pid;
 
@@ -472,34 +477,39 @@ static void seq_memlock(unsigned long type)
 	if (pid < 0)
 		die("fork");
 	if (!pid) {
-		struct box b;
-		uint8_t *mem;
-
 		drop_ipc_lock();
 		if (setrlimit(RLIMIT_MEMLOCK, &rl))
 			die("setrlimit");
-		b = box_up(type);
-		mem = buffer(40, 1);
-		step_map(&b, "8 pages", mem, IOVA, 8 * PG, RW);
-		step_map(&b, "8 more, up to the limit", mem + 8 * PG,
-			 IOVA + 8 * PG, 8 * PG, RW);
-		step_map(&b, "one page over", mem + 16 * PG, IOVA + 16 * PG,
-			 PG, RW);
-		step_unmap(&b, "the first 8", IOVA, 8 * PG, 0);
-		step_map(&b, "8 again", mem + 16 * PG, IOVA + 16 * PG,
-			 8 * PG, RW);
-		step_unmap(&b, "all", 0, 0, VFIO_DMA_UNMAP_FLAG_ALL);
-		step_map(&b, "17 pages at once", mem + 16 * PG, IOVA, 17 * PG,
-			 RW);
-		step_map(&b, "16 pages at once", mem + 16 * PG, IOVA, 16 * PG,
-			 RW);
-		box_down(&b);
+		steps(arg);
 		fflush(stdout);
 		_exit(0);
 	}
 	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
 	    WEXITSTATUS(status))
-		die("memlock child");
+		die("%s", what);
+}
+
+static void memlock_steps(unsigned long type)
+{
+	struct box b = box_up(type);
+	uint8_t *mem = buffer(40, 1);
+
+	step_map(&b, "8 pages", mem, IOVA, 8 * PG, RW);
+	step_map(&b, "8 more, up to the limit", mem + 8 * PG, IOVA + 8 * PG,
+		 8 * PG, RW);
+	step_map(&b, "one page over", mem + 16 * PG, IOVA + 16 * PG, PG, RW);
+	step_unmap(&b, "the first 8", IOVA, 8 * PG, 0);
+	step_map(&b, "8 again", mem + 16 * PG, IOVA + 16 * PG, 8 * PG, RW);
+	step_unmap(&b, "all", 0, 0, VFIO_DMA_UNMAP_FLAG_ALL);
+	step_map(&b, "17 pages at once", mem + 16 * PG, IOVA, 17 * PG, RW);
+	step_map(&b, "16 pages at once", mem + 16 * PG, IOVA, 16 * PG, RW);
+	box_down(&b);
+}
+
+/* RLIMIT_MEMLOCK at 16 pages, in a child that drops CAP_IPC_LOCK. */
+static void seq_memlock(unsigned long type)
+{
+	in_limited_child(16, memlock_steps, type, "memlock child");
 }
 
 /* VmLck of this process, in KiB. */
@@ -520,6 +530,29 @@ static long vmlck_kb(void)
 	return kb;
 }
 
+static void two_container_steps(unsigned long second)
+{
+	struct box a = box_on(group_nr, VFIO_TYPE1v2_IOMMU);
+	struct box b = box_on((int)second, VFIO_TYPE1v2_IOMMU);
+	uint8_t *mem = buffer(32, 1);
+	long lck = vmlck_kb();
+
+	step_map(&a, "16 pages into container 1", mem, IOVA, 16 * PG, RW);
+	printf("VmLck +%ld kB\n", vmlck_kb() - lck);
+	step_map(&b, "the same 16 pages into container 2", mem, IOVA,
+		 16 * PG, RW);
+	printf("VmLck +%ld kB\n", vmlck_kb() - lck);
+	step_map(&b, "16 other pages into container 2", mem + 16 * PG,
+		 IOVA + 16 * PG, 16 * PG, RW);
+	printf("VmLck +%ld kB\n", vmlck_kb() - lck);
+	step_unmap(&a, "all of container 1", 0, 0, VFIO_DMA_UNMAP_FLAG_ALL);
+	printf("VmLck +%ld kB\n", vmlck_kb() - lck);
+	step_unmap(&b, "all of container 2", 0, 0, VFIO_DMA_UNMAP_FLAG_ALL);
+	printf("VmLck +%ld kB\n", vmlck_kb() - lck);
+	box_down(&b);
+	box_down(&a);
+}
+
 /*
  * A VMM with two containers over the same RAM (one group each), its
  * RLIMIT_MEMLOCK at 32 pages: type1 charges each container for the same
@@ -528,49 +561,8 @@ static long vmlck_kb(void)
  */
 static void two_containers(int second)
 {
-	struct rlimit rl = { 32 * PG, 32 * PG };
-	int status;
-	pid_t pid;
-
-	fflush(stdout);
-	pid = fork();
-	if (pid < 0)
-		die("fork");
-	if (!pid) {
-		struct box a, b;
-		uint8_t *mem;
-		long lck;
-
-		drop_ipc_lock();
-		if (setrlimit(RLIMIT_MEMLOCK, &rl))
-			die("setrlimit");
-		a = box_on(group_nr, VFIO_TYPE1v2_IOMMU);
-		b = box_on(second, VFIO_TYPE1v2_IOMMU);
-		mem = buffer(32, 1);
-		lck = vmlck_kb();
-		step_map(&a, "16 pages into container 1", mem, IOVA, 16 * PG,
-			 RW);
-		printf("VmLck +%ld kB\n", vmlck_kb() - lck);
-		step_map(&b, "the same 16 pages into container 2", mem, IOVA,
-			 16 * PG, RW);
-		printf("VmLck +%ld kB\n", vmlck_kb() - lck);
-		step_map(&b, "16 other pages into container 2", mem + 16 * PG,
-			 IOVA + 16 * PG, 16 * PG, RW);
-		printf("VmLck +%ld kB\n", vmlck_kb() - lck);
-		step_unmap(&a, "all of container 1", 0, 0,
-			   VFIO_DMA_UNMAP_FLAG_ALL);
-		printf("VmLck +%ld kB\n", vmlck_kb() - lck);
-		step_unmap(&b, "all of container 2", 0, 0,
-			   VFIO_DMA_UNMAP_FLAG_ALL);
-		printf("VmLck +%ld kB\n", vmlck_kb() - lck);
-		box_down(&b);
-		box_down(&a);
-		fflush(stdout);
-		_exit(0);
-	}
-	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
-	    WEXITSTATUS(status))
-		die("two-container child");
+	in_limited_child(32, two_container_steps, (unsigned long)second,
+			 "two-container child");
 }
 
 static const struct {
